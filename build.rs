@@ -1,0 +1,40 @@
+//! Build script: embeds the default rules directory into the binary.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
+    embed_rules(Path::new("rules"), &out_dir.join("embedded_rules.rs"));
+}
+
+/// Writes `EMBEDDED_RULES: &[(&str, &[u8])]`, every file under `rules/` (sorted, relative paths
+/// with `/`), so `khabar serve` works from any directory without `--rules`.
+fn embed_rules(dir: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files.sort();
+    let mut code = String::from("/// Every file of the default rules directory.\npub static EMBEDDED_RULES: &[(&str, &[u8])] = &[\n");
+    for rel in &files {
+        let abs = std::fs::canonicalize(dir.join(rel)).expect("rule file exists");
+        println!("cargo:rerun-if-changed={}", abs.display());
+        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+    }
+    code.push_str("];\n");
+    std::fs::write(out, code).expect("write embedded_rules.rs");
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).expect("under root");
+            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! khabar: a rule-based tagger for Arabic and English news. It returns IPTC Media Topics and
+//! entity spans with exact offsets, and says which rule produced every label.
+//!
+//! # Layout
+//!
+//! Data flows one way: request → validate → normalize → match → resolve → score → respond.
+//!
+//! | module | job |
+//! | --- | --- |
+//! | [`text`] | folding for matching, the normalized text and its map back to the original, offset units, language |
+//! | [`rules`] | rule files (`rules/`) → validated [`rules::RuleSet`], with `path:line` errors |
+//! | [`dates`] | date expressions with ISO values |
+//! | [`classifier`] | the immutable [`Classifier`]: compiled rules + the pipeline |
+//! | [`model`] | domain request/response types |
+//! | [`server`] | gRPC: thin handlers, proto ↔ domain conversion, status mapping |
+//! | [`reload`] | atomic hot reload of rules (SIGHUP, `--watch`) |
+//! | [`pb`] | generated `khabar.v1` protobuf code |
+#![deny(missing_docs)]
+
+pub mod classifier;
+pub mod dates;
+pub mod model;
+pub mod pb;
+pub mod reload;
+pub mod rules;
+pub mod server;
+pub mod text;
+
+pub use classifier::Classifier;

@@ -1,0 +1,1 @@
+//! Generated `khabar.v1` protobuf and gRPC code (being written).

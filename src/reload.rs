@@ -1,0 +1,1 @@
+//! Hot reload of rules (being written).

@@ -1,0 +1,15 @@
+//! Text handling: folding for matching, the normalized text with its map back to the original,
+//! offset units, and language detection.
+//!
+//! Invariant: nothing here ever changes what is reported. Matching runs on [`NormText::text`];
+//! every match is mapped back with [`NormText::orig_range`] to a byte range of the *original*
+//! text that starts and ends on character boundaries.
+
+pub mod fold;
+pub mod lang;
+pub mod normalize;
+pub mod offsets;
+
+pub use lang::detect_language;
+pub use normalize::{NormText, Token, TokenKind};
+pub use offsets::{OffsetUnit, UnitConverter};
