@@ -1,10 +1,21 @@
 //! The immutable classifier: compiled rules plus the pipeline
 //! normalize → match → resolve → score. Built once, shared behind an `Arc`, `Send + Sync`.
 
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
-use crate::model::{Classification, ClassifyError, Document, EntityType};
-use crate::rules::{RuleErrors, RuleFile};
+use crate::entities::{self, Candidate, Referent, ShortHit};
+use crate::matcher::{Matcher, Mode, Pattern};
+use crate::model::{
+    Classification, ClassifyError, Document, Entity, EntityType, Evidence, Field, Mention,
+    OffsetUnit, Span, Topic,
+};
+use crate::rules::{RuleErrors, RuleFile, RuleSet};
+use crate::text::offsets::Converted;
+use crate::text::{NormText, UnitConverter};
+use crate::topics::{Occurrence, TopicEngine};
+use crate::triggers;
 
 /// What a client can learn about the rules in use (`GetRules`).
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -15,10 +26,12 @@ pub struct RulesInfo {
     /// When these rules were loaded.
     #[serde(serialize_with = "ser_ts")]
     pub loaded_at: jiff::Timestamp,
-    /// Number of gazetteer entities per type (DATE counts date lexicon entries).
+    /// Number of gazetteer entities per type.
     pub entity_counts: Vec<(EntityType, usize)>,
     /// Number of topic rules.
     pub topic_rule_count: usize,
+    /// Number of topic rules per top-level topic (qcode, count).
+    pub topic_rule_counts: Vec<(String, usize)>,
     /// The whole taxonomy in use (active IPTC concepts).
     pub topics: Vec<TopicInfo>,
     /// Where the rules came from (`embedded` or a directory).
@@ -47,6 +60,24 @@ pub struct TopicInfo {
 #[derive(Debug)]
 pub struct Classifier {
     info: RulesInfo,
+    rules: RuleSet,
+    /// Full names and variants; payload: entity index.
+    names: Matcher,
+    /// Short forms for document-level propagation; payload: entity index.
+    shorts: Matcher,
+    /// Titles before person names; payload: index into `rules.patterns.titles`.
+    titles: Matcher,
+    topics: TopicEngine,
+}
+
+/// One field of the document being classified.
+struct FieldText<'a> {
+    field: Field,
+    orig: &'a str,
+    nt: NormText,
+    /// Original byte range of the lead (headline and first paragraph).
+    lead: Range<usize>,
+    boiler: Vec<Range<usize>>,
 }
 
 impl Classifier {
@@ -63,17 +94,89 @@ impl Classifier {
 
     /// Builds a classifier from rule files (paths relative to the rules directory).
     pub fn from_files(files: Vec<RuleFile>, source: &str) -> Result<Classifier, RuleErrors> {
-        let version = crate::rules::version_of(&files);
-        Ok(Classifier {
-            info: RulesInfo {
-                version,
-                loaded_at: jiff::Timestamp::now(),
-                entity_counts: Vec::new(),
-                topic_rule_count: 0,
-                topics: Vec::new(),
-                source: source.to_owned(),
-            },
-        })
+        let rules = RuleSet::load(&files)?;
+        Ok(Classifier::compile(rules, source))
+    }
+
+    /// Compiles a validated rule set.
+    pub fn compile(rules: RuleSet, source: &str) -> Classifier {
+        let mut names = Vec::new();
+        let mut shorts = Vec::new();
+        for (i, e) in rules.entities.iter().enumerate() {
+            for f in &e.forms {
+                if rules.form_owner.get(&(f.norm.clone(), f.case_sensitive)) == Some(&i) {
+                    names.push(Pattern {
+                        norm: f.norm.clone(),
+                        stem: false,
+                        exact: f.case_sensitive.then(|| f.text.clone()),
+                        payload: i as u32,
+                    });
+                }
+            }
+            for s in &e.short {
+                shorts.push(Pattern {
+                    norm: s.clone(),
+                    stem: false,
+                    exact: None,
+                    payload: i as u32,
+                });
+            }
+        }
+        let titles: Vec<Pattern> = rules
+            .patterns
+            .titles
+            .iter()
+            .enumerate()
+            .map(|(i, (norm, _))| Pattern {
+                norm: norm.clone(),
+                stem: false,
+                exact: None,
+                payload: i as u32,
+            })
+            .collect();
+        let mut counts: HashMap<EntityType, usize> = HashMap::new();
+        for e in &rules.entities {
+            *counts.entry(e.entity_type).or_default() += 1;
+        }
+        let mut per_top: HashMap<String, usize> = HashMap::new();
+        for t in &rules.topics {
+            let top = rules.taxonomy.path(&t.id).pop().unwrap_or_default();
+            *per_top.entry(top).or_default() += 1;
+        }
+        let mut topic_rule_counts: Vec<(String, usize)> = per_top.into_iter().collect();
+        topic_rule_counts.sort();
+        let info = RulesInfo {
+            version: rules.version.clone(),
+            loaded_at: jiff::Timestamp::now(),
+            entity_counts: EntityType::ALL
+                .iter()
+                .filter(|t| **t != EntityType::Date)
+                .map(|t| (*t, counts.get(t).copied().unwrap_or(0)))
+                .collect(),
+            topic_rule_count: rules.topics.len(),
+            topic_rule_counts,
+            topics: rules
+                .taxonomy
+                .concepts
+                .iter()
+                .filter(|c| !c.retired)
+                .map(|c| TopicInfo {
+                    id: c.qcode.clone(),
+                    label: c.label_en.clone(),
+                    label_ar: c.label_ar.clone(),
+                    parent_id: c.parent.clone(),
+                })
+                .collect(),
+            source: source.to_owned(),
+        };
+        Classifier {
+            info,
+            names: Matcher::new(&names, Mode::Name),
+            shorts: Matcher::new(&shorts, Mode::Name),
+            titles: Matcher::new(&titles, Mode::Name),
+            topics: TopicEngine::new(&rules),
+            rules,
+        }
     }
 
     /// Information about the rules in use.
@@ -81,19 +184,495 @@ impl Classifier {
         &self.info
     }
 
+    /// The validated rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
     /// Classifies one document.
     pub fn classify(&self, doc: &Document) -> Result<Classification, ClassifyError> {
         if doc.text.trim().is_empty() {
             return Err(ClassifyError::EmptyText);
         }
+        if doc.text.len() >= u32::MAX as usize / 2 {
+            return Err(ClassifyError::TextTooLong {
+                size: doc.text.len(),
+                limit: u32::MAX as usize / 2,
+            });
+        }
+        let language = language(doc)?;
+        let reference = doc
+            .published_at
+            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+
+        let mut fields = Vec::with_capacity(2);
+        if !doc.title.trim().is_empty() {
+            let nt = NormText::new(&doc.title);
+            fields.push(FieldText {
+                field: Field::Title,
+                orig: &doc.title,
+                lead: 0..doc.title.len(),
+                nt,
+                boiler: Vec::new(),
+            });
+        }
+        let boiler = crate::boilerplate::detect(&doc.text, &self.rules.boilerplate);
+        let lead = lead_range(&doc.text, &boiler, if fields.is_empty() { 2 } else { 1 });
+        fields.push(FieldText {
+            field: Field::Text,
+            orig: &doc.text,
+            nt: NormText::new(&doc.text),
+            lead,
+            boiler,
+        });
+
+        // Entities: gazetteer and dates, then triggers, then propagation.
+        let mut accepted: Vec<Candidate> = Vec::new();
+        for f in &fields {
+            accepted.extend(self.field_entities(f, reference));
+        }
+        let shorts = self.short_hits(&fields, &accepted);
+        entities::propagate(&mut accepted, shorts);
+        accepted.retain(|c| {
+            let f = fields
+                .iter()
+                .find(|f| f.field == c.field)
+                .expect("field exists");
+            !crate::boilerplate::inside(&f.boiler, &c.orig)
+        });
+
+        // Topics.
+        let mut term_hits = Vec::new();
+        let mut hits = Vec::new();
+        for f in &fields {
+            hits.clear();
+            self.topics.find_terms(&f.nt, f.orig, &mut hits);
+            for h in &hits {
+                let orig = f.nt.orig_range(f.orig, h.norm.clone());
+                if crate::boilerplate::inside(&f.boiler, &orig) {
+                    continue;
+                }
+                let lead = f.field == Field::Title
+                    || (f.lead.start <= orig.start && orig.end <= f.lead.end);
+                term_hits.push((
+                    h.pattern,
+                    Occurrence {
+                        field: f.field,
+                        orig,
+                        lead,
+                    },
+                ));
+            }
+        }
+        let entity_hits: Vec<(usize, Occurrence)> = accepted
+            .iter()
+            .filter_map(|c| match c.referent {
+                Referent::Known(i) => {
+                    let f = fields
+                        .iter()
+                        .find(|f| f.field == c.field)
+                        .expect("field exists");
+                    let lead = c.field == Field::Title
+                        || (f.lead.start <= c.orig.start && c.orig.end <= f.lead.end);
+                    Some((
+                        i,
+                        Occurrence {
+                            field: c.field,
+                            orig: c.orig.clone(),
+                            lead,
+                        },
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let scored = self.topics.score(&term_hits, &entity_hits, &self.rules);
+
+        // Offsets: register every boundary, convert once per field.
+        let unit = doc.offset_unit;
+        let mut conv: HashMap<Field, UnitConverter> = HashMap::new();
+        for c in &accepted {
+            let u = conv.entry(c.field).or_default();
+            u.add(c.orig.start);
+            u.add(c.orig.end);
+        }
+        if doc.options.include_evidence {
+            for e in scored.iter().flat_map(|s| &s.evidence) {
+                let u = conv.entry(e.field).or_default();
+                u.add(e.orig.start);
+                u.add(e.orig.end);
+            }
+        }
+        let text_boiler = &fields.last().expect("text field").boiler;
+        for b in text_boiler {
+            let u = conv.entry(Field::Text).or_default();
+            u.add(b.start);
+            u.add(b.end);
+        }
+        let converted: HashMap<Field, Converted> = conv
+            .into_iter()
+            .map(|(field, u)| {
+                let text = if field == Field::Title {
+                    doc.title.as_str()
+                } else {
+                    doc.text.as_str()
+                };
+                (field, u.finish(text, unit))
+            })
+            .collect();
+        let at = |field: Field, b: usize| converted[&field].get(b);
+
+        let topics = self.build_topics(scored, doc, &at);
+        let entities = self.build_entities(accepted, doc, &at);
         Ok(Classification {
             id: doc.id.clone(),
-            language: crate::text::detect_language(&doc.text).to_owned(),
-            topics: Vec::new(),
-            entities: Vec::new(),
-            offset_unit: doc.offset_unit,
+            language,
+            topics,
+            entities,
+            offset_unit: unit,
             rules_version: self.info.version.clone(),
-            boilerplate: Vec::new(),
+            boilerplate: text_boiler
+                .iter()
+                .map(|b| Span {
+                    start: at(Field::Text, b.start),
+                    end: at(Field::Text, b.end),
+                })
+                .collect(),
         })
+    }
+
+    /// Gazetteer, date and trigger candidates of one field, overlaps resolved.
+    fn field_entities(
+        &self,
+        f: &FieldText,
+        reference: Option<jiff::civil::Date>,
+    ) -> Vec<Candidate> {
+        let mut hits = Vec::new();
+        self.names.find(&f.nt, f.orig, &mut hits);
+        let mut cands: Vec<Candidate> = hits
+            .iter()
+            .map(|h| {
+                let idx = self.names.payloads(h.pattern)[0] as usize;
+                let e = &self.rules.entities[idx];
+                let short = !f.nt.text[h.norm.clone()].contains(' ') && h.norm.len() <= 6;
+                Candidate {
+                    field: f.field,
+                    orig: f.nt.orig_range(f.orig, h.norm.clone()),
+                    norm: h.norm.clone(),
+                    referent: Referent::Known(idx),
+                    rule_id: e.rule_id.clone(),
+                    confidence: if h.clitic { 0.9 } else { 0.95 } - if short { 0.1 } else { 0.0 },
+                    priority: e.priority.clamp(-100, 100),
+                    role: String::new(),
+                }
+            })
+            .collect();
+        for d in self.rules.dates.find(&f.nt, reference) {
+            let key = if d.value.is_empty() {
+                format!("~{}", &f.nt.text[d.norm.clone()])
+            } else {
+                d.value.clone()
+            };
+            cands.push(Candidate {
+                field: f.field,
+                orig: f.nt.orig_range(f.orig, d.norm.clone()),
+                norm: d.norm,
+                referent: Referent::Date(key),
+                rule_id: d.rule_id,
+                confidence: d.confidence,
+                priority: 0,
+                role: String::new(),
+            });
+        }
+        let resolved = entities::resolve_overlaps(cands);
+        let mut typed: Vec<(Candidate, EntityType)> = resolved
+            .into_iter()
+            .map(|c| {
+                let t = c.entity_type(|i| self.rules.entities[i].entity_type);
+                (c, t)
+            })
+            .collect();
+        let cx = triggers::Context {
+            nt: &f.nt,
+            orig: f.orig,
+            field: f.field,
+            patterns: &self.rules.patterns,
+            titles: &self.titles,
+        };
+        let found = triggers::find(&cx, &mut typed);
+        let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();
+        all.extend(found);
+        entities::resolve_overlaps(all)
+    }
+
+    /// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
+    fn short_hits(&self, fields: &[FieldText], accepted: &[Candidate]) -> Vec<ShortHit> {
+        let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
+        for c in accepted {
+            if let Referent::Unlisted(EntityType::Person, key) = &c.referent {
+                if let Some((_, last)) = key.rsplit_once(' ') {
+                    if last.chars().count() >= 3 && !self.rules.patterns.stopwords.contains(last) {
+                        let v = unlisted.entry(last.to_owned()).or_default();
+                        if !v.contains(&c.referent) {
+                            v.push(c.referent.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let unlisted_keys: HashSet<String> = unlisted.keys().cloned().collect();
+        let mut out = Vec::new();
+        let mut hits = Vec::new();
+        for f in fields {
+            hits.clear();
+            self.shorts.find(&f.nt, f.orig, &mut hits);
+            for h in &hits {
+                let options = self
+                    .shorts
+                    .payloads(h.pattern)
+                    .iter()
+                    .map(|&i| Referent::Known(i as usize))
+                    .collect();
+                out.push(ShortHit {
+                    cand: self.short_candidate(f, h.norm.clone(), "propagation"),
+                    options,
+                });
+            }
+            if unlisted.is_empty() {
+                continue;
+            }
+            for (i, t) in f.nt.tokens.iter().enumerate() {
+                let tok = f.nt.token_text(i);
+                if let Some(clitic) = triggers::clitic_lookup(&unlisted_keys, tok) {
+                    let key = &tok[clitic..];
+                    let norm = t.norm.start + clitic..t.norm.end;
+                    out.push(ShortHit {
+                        cand: self.short_candidate(f, norm, "propagation"),
+                        options: unlisted[key].clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn short_candidate(&self, f: &FieldText, norm: Range<usize>, rule: &str) -> Candidate {
+        Candidate {
+            field: f.field,
+            orig: f.nt.orig_range(f.orig, norm.clone()),
+            norm,
+            referent: Referent::Date(String::new()),
+            rule_id: rule.to_owned(),
+            confidence: 0.75,
+            priority: -2,
+            role: String::new(),
+        }
+    }
+
+    fn build_topics(
+        &self,
+        scored: Vec<crate::topics::Scored>,
+        doc: &Document,
+        at: &dyn Fn(Field, usize) -> u32,
+    ) -> Vec<Topic> {
+        let mut out: Vec<Topic> = scored
+            .into_iter()
+            .filter(|s| s.score >= doc.options.min_topic_score)
+            .map(|s| {
+                let c = self.rules.taxonomy.get(&s.id);
+                Topic {
+                    label: c.map(|c| c.label_en.clone()).unwrap_or_default(),
+                    label_ar: c.map(|c| c.label_ar.clone()).unwrap_or_default(),
+                    parent_id: c.map(|c| c.parent.clone()).unwrap_or_default(),
+                    evidence: if doc.options.include_evidence {
+                        s.evidence
+                            .iter()
+                            .map(|e| {
+                                let text = if e.field == Field::Title {
+                                    &doc.title
+                                } else {
+                                    &doc.text
+                                };
+                                Evidence {
+                                    rule_id: e.rule_id.clone(),
+                                    text: text[e.orig.clone()].to_owned(),
+                                    start: at(e.field, e.orig.start),
+                                    end: at(e.field, e.orig.end),
+                                    weight: e.weight,
+                                    field: e.field,
+                                }
+                            })
+                            .collect()
+                    } else {
+                        Vec::new()
+                    },
+                    id: s.id,
+                    score: s.score,
+                }
+            })
+            .collect();
+        if doc.options.max_topics > 0 {
+            out.truncate(doc.options.max_topics);
+        }
+        out
+    }
+
+    fn build_entities(
+        &self,
+        accepted: Vec<Candidate>,
+        doc: &Document,
+        at: &dyn Fn(Field, usize) -> u32,
+    ) -> Vec<Entity> {
+        let groups = entities::group(accepted);
+        let max = groups.iter().map(|g| g.1.len()).max().unwrap_or(1);
+        let len = doc.text.len().max(1) as f64;
+        let headline_end = doc.text.find('\n').unwrap_or(doc.text.len());
+        let mut out: Vec<(usize, Entity)> = Vec::new();
+        for (referent, cands) in groups {
+            let ty = cands[0].entity_type(|i| self.rules.entities[i].entity_type);
+            if !doc.options.entity_types.is_empty() && !doc.options.entity_types.contains(&ty) {
+                continue;
+            }
+            let first_text = cands
+                .iter()
+                .find(|c| c.field == Field::Text)
+                .map_or(0, |c| c.orig.start);
+            let in_title = cands.iter().any(|c| {
+                c.field == Field::Title || (doc.title.is_empty() && c.orig.end <= headline_end)
+            });
+            let first_orig = |field: Field, r: &Range<usize>| {
+                let t = if field == Field::Title {
+                    &doc.title
+                } else {
+                    &doc.text
+                };
+                t[r.clone()].to_owned()
+            };
+            let (id, name, name_ar) = match &referent {
+                Referent::Known(i) => {
+                    let e = &self.rules.entities[*i];
+                    (e.id.clone(), e.name_en.clone(), e.name_ar.clone())
+                }
+                Referent::Unlisted(t, key) => {
+                    let prefix = if *t == EntityType::Person {
+                        "person"
+                    } else {
+                        "org"
+                    };
+                    let text = first_orig(cands[0].field, &cands[0].orig);
+                    let ar = if text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+                        text.clone()
+                    } else {
+                        String::new()
+                    };
+                    (
+                        format!("{prefix}/unlisted/{}", key.replace(' ', "-")),
+                        text,
+                        ar,
+                    )
+                }
+                Referent::Date(key) => {
+                    let text = first_orig(cands[0].field, &cands[0].orig);
+                    match key.strip_prefix('~') {
+                        Some(k) => (
+                            format!("date/unresolved/{}", k.replace(' ', "-")),
+                            text.clone(),
+                            String::new(),
+                        ),
+                        None => (format!("date/{key}"), key.clone(), String::new()),
+                    }
+                }
+            };
+            let salience = entities::salience(cands.len(), max, first_text as f64 / len, in_title);
+            let value = match &referent {
+                Referent::Date(k) if !k.starts_with('~') => k.clone(),
+                _ => String::new(),
+            };
+            let mentions = cands
+                .iter()
+                .map(|c| Mention {
+                    start: at(c.field, c.orig.start),
+                    end: at(c.field, c.orig.end),
+                    text: first_orig(c.field, &c.orig),
+                    rule_id: c.rule_id.clone(),
+                    confidence: c.confidence,
+                    value: value.clone(),
+                    role: c.role.clone(),
+                    field: c.field,
+                })
+                .collect();
+            out.push((
+                first_text,
+                Entity {
+                    id,
+                    entity_type: ty,
+                    name,
+                    name_ar,
+                    salience,
+                    mentions,
+                },
+            ));
+        }
+        out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
+        out.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+/// The language used: the hint's primary subtag, or detection.
+fn language(doc: &Document) -> Result<String, ClassifyError> {
+    let hint = doc.language.trim();
+    if hint.is_empty() {
+        return Ok(crate::text::detect_language(&doc.text).to_owned());
+    }
+    let mut parts = hint.split(['-', '_']);
+    let primary = parts.next().unwrap_or("");
+    let ok = (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if !ok {
+        return Err(ClassifyError::InvalidArgument {
+            field: "language",
+            message: format!("{hint:?} is not a BCP-47 language tag"),
+        });
+    }
+    Ok(primary.to_ascii_lowercase())
+}
+
+/// The first `lines` non-empty lines of `text` that are not boilerplate.
+fn lead_range(text: &str, boiler: &[Range<usize>], lines: usize) -> Range<usize> {
+    let mut start = None;
+    let mut end = 0;
+    let mut seen = 0;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let r = pos..pos + line.trim_end().len();
+        pos += line.len();
+        if line.trim().is_empty()
+            || crate::boilerplate::inside(
+                boiler,
+                &(r.start + (line.len() - line.trim_start().len())..r.end),
+            )
+        {
+            continue;
+        }
+        start.get_or_insert(r.start);
+        end = r.end;
+        seen += 1;
+        if seen == lines {
+            break;
+        }
+    }
+    start.unwrap_or(0)..end
+}
+
+impl OffsetUnit {
+    /// Short name for the CLI (`cp`, `utf8`, `utf16`).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            OffsetUnit::CodePoint => "cp",
+            OffsetUnit::Utf8Byte => "utf8",
+            OffsetUnit::Utf16CodeUnit => "utf16",
+        }
     }
 }

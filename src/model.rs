@@ -55,7 +55,7 @@ impl EntityType {
 }
 
 /// Which field of the request a span points into.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub enum Field {
     /// The article text (`ClassifyRequest.text`).
     #[default]

@@ -16,7 +16,11 @@ pub struct RuleError {
 impl RuleError {
     /// A new error.
     pub fn new(path: &str, line: usize, message: impl Into<String>) -> RuleError {
-        RuleError { path: path.to_owned(), line, message: message.into() }
+        RuleError {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -46,7 +50,10 @@ impl std::error::Error for RuleErrors {}
 
 /// The 1-based line of byte offset `at` in `src`.
 pub fn line_of(src: &str, at: usize) -> usize {
-    1 + src.as_bytes()[..at.min(src.len())].iter().filter(|&&b| b == b'\n').count()
+    1 + src.as_bytes()[..at.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// Turns a TOML parse error into a [`RuleError`] with its line.

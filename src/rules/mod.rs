@@ -4,10 +4,127 @@
 //! problem at once as `path:line: message`.
 
 mod error;
+pub mod gazetteer;
+pub mod patterns;
+pub mod taxonomy;
+pub mod topics;
 
 pub use error::{line_of, toml_error, RuleError, RuleErrors};
+pub use gazetteer::EntityDef;
+pub use patterns::{Boilerplate, Patterns};
+pub use taxonomy::Taxonomy;
+pub use topics::TopicRule;
 
+use std::collections::HashMap;
 use std::path::Path;
+
+use crate::dates::DateRules;
+
+/// A validated rule set, ready to compile into a classifier.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    /// Content hash of the files.
+    pub version: String,
+    /// IPTC taxonomy.
+    pub taxonomy: Taxonomy,
+    /// Gazetteer entities, in file order.
+    pub entities: Vec<EntityDef>,
+    /// (normalized form, case-sensitive) → index of the entity that owns it.
+    pub form_owner: HashMap<(String, bool), usize>,
+    /// Topic rules.
+    pub topics: Vec<TopicRule>,
+    /// Trigger lexicons and stop words.
+    pub patterns: Patterns,
+    /// Boilerplate markers.
+    pub boilerplate: Boilerplate,
+    /// Date lexicons.
+    pub dates: DateRules,
+}
+
+impl RuleSet {
+    /// Validates rule files. Every problem is reported, in path and line order.
+    pub fn load(files: &[RuleFile]) -> Result<RuleSet, RuleErrors> {
+        let mut errors = Vec::new();
+        let mut texts: Vec<(&RuleFile, &str)> = Vec::new();
+        for f in files {
+            match std::str::from_utf8(&f.bytes) {
+                Ok(s) => texts.push((f, s.strip_prefix('\u{FEFF}').unwrap_or(s))),
+                Err(e) => {
+                    let line = line_of(
+                        &String::from_utf8_lossy(&f.bytes[..e.valid_up_to()]),
+                        e.valid_up_to(),
+                    );
+                    errors.push(RuleError::new(&f.path, line, "invalid UTF-8"));
+                }
+            }
+        }
+        let find = |name: &str| texts.iter().find(|(f, _)| f.path == name).copied();
+        let taxonomy = match find("taxonomy.tsv") {
+            Some((f, s)) => taxonomy::parse(f, s, &mut errors),
+            None => {
+                errors.push(RuleError::new(
+                    "taxonomy.tsv",
+                    0,
+                    "missing: the IPTC taxonomy is required",
+                ));
+                Taxonomy::default()
+            }
+        };
+        let mut entities = Vec::new();
+        let mut topic_rules = Vec::new();
+        let mut pats = Patterns::default();
+        let mut boiler = Boilerplate::default();
+        let mut dates = DateRules::default();
+        for &(f, s) in &texts {
+            let p = f.path.as_str();
+            if p == "taxonomy.tsv"
+                || p.ends_with(".md")
+                || p.rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with("LICENSE"))
+            {
+                continue;
+            } else if p.starts_with("gazetteer/") && p.ends_with(".tsv") {
+                gazetteer::parse(f, s, &mut entities, &mut errors);
+            } else if p.starts_with("topics/") && p.ends_with(".toml") {
+                topics::parse(f, s, &taxonomy, &mut topic_rules, &mut errors);
+            } else if p == "patterns.toml" {
+                pats = patterns::parse_patterns(f, s, &mut errors);
+            } else if p == "boilerplate.toml" {
+                boiler = patterns::parse_boilerplate(f, s, &mut errors);
+            } else if p == "dates.toml" {
+                match DateRules::from_toml(p, s) {
+                    Ok(d) => dates = d,
+                    Err(e) => errors.extend(e),
+                }
+            } else {
+                errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml or *.md"));
+            }
+        }
+        let form_owner = gazetteer::check(&entities, &mut errors);
+        let ids: HashMap<&str, usize> = entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        topics::check(&topic_rules, &ids, &mut errors);
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            errors.dedup();
+            return Err(RuleErrors(errors));
+        }
+        Ok(RuleSet {
+            version: version_of(files),
+            taxonomy,
+            entities,
+            form_owner,
+            topics: topic_rules,
+            patterns: pats,
+            boilerplate: boiler,
+            dates,
+        })
+    }
+}
 
 /// One rule file: its path relative to the rules directory (with `/`) and its bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +143,10 @@ mod embedded_data {
 pub fn embedded() -> Vec<RuleFile> {
     embedded_data::EMBEDDED_RULES
         .iter()
-        .map(|(p, b)| RuleFile { path: (*p).to_owned(), bytes: b.to_vec() })
+        .map(|(p, b)| RuleFile {
+            path: (*p).to_owned(),
+            bytes: b.to_vec(),
+        })
         .collect()
 }
 
@@ -46,7 +166,11 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<RuleFile>, errors: &mut Vec<Rul
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(RuleError::new(&dir.display().to_string(), 0, format!("cannot read directory: {e}")));
+            errors.push(RuleError::new(
+                &dir.display().to_string(),
+                0,
+                format!("cannot read directory: {e}"),
+            ));
             return;
         }
     };
@@ -54,7 +178,12 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<RuleFile>, errors: &mut Vec<Rul
         let path = entry.path();
         let rel = path
             .strip_prefix(root)
-            .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            .map(|r| {
+                r.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
             .unwrap_or_else(|_| path.display().to_string());
         if rel.split('/').any(|c| c.starts_with('.')) {
             continue; // editor swap files, .git

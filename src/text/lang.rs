@@ -7,7 +7,11 @@ pub fn detect_language(text: &str) -> &'static str {
     let (mut arabic, mut latin) = (0usize, 0usize);
     for c in text.chars().take(20_000) {
         match c {
-            '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}' => {
+            '\u{0600}'..='\u{06FF}'
+            | '\u{0750}'..='\u{077F}'
+            | '\u{08A0}'..='\u{08FF}'
+            | '\u{FB50}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}' => {
                 if c.is_alphabetic() {
                     arabic += 1
                 }
@@ -23,11 +27,16 @@ pub fn detect_language(text: &str) -> &'static str {
         return "ar";
     }
     const EN: &[&str] = &[
-        "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "that", "with", "said", "by",
-        "as", "at", "from", "his", "her", "it", "has", "have", "be", "are", "were", "an", "this",
+        "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "that", "with", "said",
+        "by", "as", "at", "from", "his", "her", "it", "has", "have", "be", "are", "were", "an",
+        "this",
     ];
     let (mut words, mut hits) = (0usize, 0usize);
-    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(2_000) {
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(2_000)
+    {
         words += 1;
         if EN.iter().any(|e| e.eq_ignore_ascii_case(w)) {
             hits += 1;
@@ -48,7 +57,10 @@ mod tests {
     #[test]
     fn scripts() {
         assert_eq!(detect_language("التقى كيم جونغ أون بوتين في KN-23"), "ar");
-        assert_eq!(detect_language("Kim Jong Un met Putin in the Russian Far East on Wednesday."), "en");
+        assert_eq!(
+            detect_language("Kim Jong Un met Putin in the Russian Far East on Wednesday."),
+            "en"
+        );
         assert_eq!(detect_language("Der Präsident traf sich mit dem Kanzler und sprach über die Lage im Land heute Abend"), "und");
         assert_eq!(detect_language("12345 !!"), "und");
     }

@@ -73,7 +73,11 @@ impl NormText {
                 }
                 Class::Space | Class::Punct => {
                     if let Some((ns, os)) = word.take() {
-                        let kind = if word_has_letter { TokenKind::Word } else { TokenKind::Number };
+                        let kind = if word_has_letter {
+                            TokenKind::Word
+                        } else {
+                            TokenKind::Number
+                        };
                         nt.close_token(ns, os..word_orig_end, kind, i);
                     }
                     if class == Class::Punct {
@@ -85,7 +89,11 @@ impl NormText {
             }
         }
         if let Some((ns, os)) = word.take() {
-            let kind = if word_has_letter { TokenKind::Word } else { TokenKind::Number };
+            let kind = if word_has_letter {
+                TokenKind::Word
+            } else {
+                TokenKind::Number
+            };
             nt.close_token(ns, os..word_orig_end, kind, orig.len());
         }
         nt
@@ -104,7 +112,11 @@ impl NormText {
         if self.text.len() == ns {
             return; // every character folded away
         }
-        self.tokens.push(Token { norm: ns..self.text.len(), orig, kind });
+        self.tokens.push(Token {
+            norm: ns..self.text.len(),
+            orig,
+            kind,
+        });
         self.text.push(' ');
         self.src.push(sep_at as u32);
     }
@@ -130,7 +142,10 @@ impl NormText {
 
     /// The normalized byte offset where the token containing `pos` starts.
     pub fn token_start(&self, pos: usize) -> usize {
-        self.text.as_bytes()[..pos].iter().rposition(|&b| b == b' ').map_or(0, |p| p + 1)
+        self.text.as_bytes()[..pos]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .map_or(0, |p| p + 1)
     }
 
     /// Index of the token that contains normalized byte `pos` (binary search).
@@ -163,7 +178,11 @@ mod tests {
 
     fn toks(s: &str) -> Vec<(&str, TokenKind)> {
         let nt = NormText::new(s);
-        let v: Vec<_> = nt.tokens.iter().map(|t| (&s[t.orig.clone()], t.kind)).collect();
+        let v: Vec<_> = nt
+            .tokens
+            .iter()
+            .map(|t| (&s[t.orig.clone()], t.kind))
+            .collect();
         v
     }
 
@@ -205,14 +224,24 @@ mod tests {
 
     #[test]
     fn digits_and_numbers() {
-        assert_eq!(toks("٢٠٢٤ 2024م"), vec![("٢٠٢٤", TokenKind::Number), ("2024م", TokenKind::Word)]);
+        assert_eq!(
+            toks("٢٠٢٤ 2024م"),
+            vec![("٢٠٢٤", TokenKind::Number), ("2024م", TokenKind::Word)]
+        );
         assert_eq!(NormText::new("٢٠٢٤").text, "2024 ");
     }
 
     #[test]
     fn emoji_is_a_token() {
         let s = "كيم😀بوتين";
-        assert_eq!(toks(s), vec![("كيم", TokenKind::Word), ("😀", TokenKind::Punct), ("بوتين", TokenKind::Word)]);
+        assert_eq!(
+            toks(s),
+            vec![
+                ("كيم", TokenKind::Word),
+                ("😀", TokenKind::Punct),
+                ("بوتين", TokenKind::Word)
+            ]
+        );
     }
 
     #[test]

@@ -87,11 +87,13 @@ pub fn cut(text: &str, start: u32, end: u32, unit: OffsetUnit) -> Option<String>
         OffsetUnit::Utf8Byte => text.get(start as usize..end as usize).map(str::to_owned),
         OffsetUnit::CodePoint => {
             let v: Vec<char> = text.chars().collect();
-            v.get(start as usize..end as usize).map(|s| s.iter().collect())
+            v.get(start as usize..end as usize)
+                .map(|s| s.iter().collect())
         }
         OffsetUnit::Utf16CodeUnit => {
             let v: Vec<u16> = text.encode_utf16().collect();
-            v.get(start as usize..end as usize).and_then(|s| String::from_utf16(s).ok())
+            v.get(start as usize..end as usize)
+                .and_then(|s| String::from_utf16(s).ok())
         }
     }
 }

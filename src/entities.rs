@@ -1,0 +1,232 @@
+//! Entity candidates → resolved mentions → entities with salience.
+//!
+//! # Overlap policy
+//! Candidates from the gazetteer, trigger patterns and dates compete for the text: the longer
+//! span wins, then the higher priority, then the higher confidence, then the earlier start.
+//! Short forms (document-level propagation) only fill gaps left by the winners.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::model::{EntityType, Field};
+
+/// What a candidate refers to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Referent {
+    /// A gazetteer entity (index into the rule set's entities).
+    Known(usize),
+    /// A name no list knows, found by a trigger pattern: its type and normalized name.
+    Unlisted(EntityType, String),
+    /// A date expression with its ISO value (may be empty).
+    Date(String),
+}
+
+/// A possible mention before overlap resolution.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Field the span points into.
+    pub field: Field,
+    /// Byte range in that field's normalized text.
+    pub norm: Range<usize>,
+    /// Byte range in that field's original text.
+    pub orig: Range<usize>,
+    /// What it refers to.
+    pub referent: Referent,
+    /// The rule that produced it.
+    pub rule_id: String,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+    /// Priority among overlapping candidates (after length).
+    pub priority: i32,
+    /// Title or role found before a person's name.
+    pub role: String,
+}
+
+impl Candidate {
+    /// The entity type, given the gazetteer's types.
+    pub fn entity_type(&self, known: impl Fn(usize) -> EntityType) -> EntityType {
+        match &self.referent {
+            Referent::Known(i) => known(*i),
+            Referent::Unlisted(t, _) => *t,
+            Referent::Date(_) => EntityType::Date,
+        }
+    }
+}
+
+/// Keeps a non-overlapping subset of `cands` (per field): longer first, then priority, then
+/// confidence, then earlier start. Returns the winners in text order.
+pub fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    cands.sort_by(|a, b| {
+        let la = a.orig.end - a.orig.start;
+        let lb = b.orig.end - b.orig.start;
+        lb.cmp(&la)
+            .then(b.priority.cmp(&a.priority))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.orig.start.cmp(&b.orig.start))
+    });
+    let mut taken: Vec<Candidate> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if !taken
+            .iter()
+            .any(|t| t.field == c.field && overlaps(&t.orig, &c.orig))
+        {
+            taken.push(c);
+        }
+    }
+    sort_in_text_order(&mut taken);
+    taken
+}
+
+/// Sorts candidates title first, then by start.
+pub fn sort_in_text_order(c: &mut [Candidate]) {
+    c.sort_by_key(|c| (c.field != Field::Title, c.orig.start));
+}
+
+/// Whether two ranges share at least one byte.
+pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// A short form occurrence waiting to be linked to a full name.
+#[derive(Clone, Debug)]
+pub struct ShortHit {
+    /// The candidate with an empty referent list filled by [`propagate`].
+    pub cand: Candidate,
+    /// Entities this short form may refer to.
+    pub options: Vec<Referent>,
+}
+
+/// Document-level propagation: links each short form ("كيم", "بيسكوف") to the nearest full
+/// mention of a compatible entity before it, or else the first one after it, and adds it where
+/// it overlaps no accepted mention. Title mentions count as coming before the text.
+pub fn propagate(accepted: &mut Vec<Candidate>, shorts: Vec<ShortHit>) {
+    let full: Vec<(Field, usize, Referent)> = accepted
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.referent,
+                Referent::Known(_) | Referent::Unlisted(EntityType::Person, _)
+            )
+        })
+        .map(|c| (c.field, c.orig.start, c.referent.clone()))
+        .collect();
+    let key = |f: Field, pos: usize| (f != Field::Title, pos);
+    let mut added = Vec::new();
+    for s in shorts {
+        if accepted
+            .iter()
+            .chain(added.iter())
+            .any(|a: &Candidate| a.field == s.cand.field && overlaps(&a.orig, &s.cand.orig))
+        {
+            continue;
+        }
+        let here = key(s.cand.field, s.cand.orig.start);
+        let mut before: Option<&(Field, usize, Referent)> = None;
+        let mut after: Option<&(Field, usize, Referent)> = None;
+        for f in full.iter().filter(|f| s.options.contains(&f.2)) {
+            let k = key(f.0, f.1);
+            if k < here {
+                if before.is_none_or(|b| key(b.0, b.1) < k) {
+                    before = Some(f);
+                }
+            } else if after.is_none_or(|a| k < key(a.0, a.1)) {
+                after = Some(f);
+            }
+        }
+        if let Some(target) = before.or(after) {
+            let mut c = s.cand;
+            c.referent = target.2.clone();
+            added.push(c);
+        }
+    }
+    accepted.extend(added);
+    sort_in_text_order(accepted);
+}
+
+/// Salience in [0, 1] from frequency (half), position of the first mention (0.3) and presence
+/// in the title or headline (0.2).
+pub fn salience(mentions: usize, max_mentions: usize, first_pos: f64, in_title: bool) -> f64 {
+    let freq = mentions as f64 / max_mentions.max(1) as f64;
+    let s = 0.5 * freq + 0.3 * (1.0 - first_pos.clamp(0.0, 1.0)) + if in_title { 0.2 } else { 0.0 };
+    (s.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
+/// Groups candidates by referent, keeping the first-seen order.
+pub fn group(cands: Vec<Candidate>) -> Vec<(Referent, Vec<Candidate>)> {
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(Referent, Vec<Candidate>)> = Vec::new();
+    for c in cands {
+        let k = format!("{:?}", c.referent);
+        match index.get(&k) {
+            Some(&i) => groups[i].1.push(c),
+            None => {
+                index.insert(k, groups.len());
+                groups.push((c.referent.clone(), vec![c]));
+            }
+        }
+    }
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(start: usize, end: usize, r: Referent, prio: i32) -> Candidate {
+        Candidate {
+            field: Field::Text,
+            norm: start..end,
+            orig: start..end,
+            referent: r,
+            rule_id: String::new(),
+            confidence: 0.9,
+            priority: prio,
+            role: String::new(),
+        }
+    }
+
+    #[test]
+    fn longer_then_priority() {
+        let got = resolve_overlaps(vec![
+            cand(0, 5, Referent::Known(1), 0),
+            cand(0, 9, Referent::Known(2), 0),
+            cand(10, 14, Referent::Known(3), 0),
+            cand(10, 14, Referent::Known(4), 5),
+        ]);
+        let r: Vec<_> = got.iter().map(|c| c.referent.clone()).collect();
+        assert_eq!(r, vec![Referent::Known(2), Referent::Known(4)]);
+    }
+
+    #[test]
+    fn short_forms_link_to_nearest_full_name() {
+        let kju = Referent::Known(1);
+        let kjd = Referent::Unlisted(EntityType::Person, "كيم جونغ داي".into());
+        let mut acc = vec![cand(10, 20, kju.clone(), 0), cand(40, 50, kjd.clone(), 0)];
+        let opts = vec![kju.clone(), kjd.clone()];
+        let short = |s| ShortHit {
+            cand: cand(s, s + 3, Referent::Known(99), 0),
+            options: opts.clone(),
+        };
+        propagate(&mut acc, vec![short(0), short(30), short(60), short(12)]);
+        let got: Vec<_> = acc
+            .iter()
+            .map(|c| (c.orig.start, c.referent.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, kju.clone()),
+                (10, kju.clone()),
+                (30, kju),
+                (40, kjd.clone()),
+                (60, kjd)
+            ]
+        );
+    }
+
+    #[test]
+    fn salience_range() {
+        assert_eq!(salience(5, 5, 0.0, true), 1.0);
+        assert_eq!(salience(1, 10, 1.0, false), 0.05);
+    }
+}

@@ -1,0 +1,442 @@
+//! The compiled multi-pattern matcher: Aho-Corasick, leftmost-longest, over normalized text,
+//! with word boundaries on both sides and Arabic proclitics allowed before a match.
+//!
+//! # Match semantics
+//!
+//! * Patterns are normalized like the text ([`crate::text::normalize::normalize_form`]). A
+//!   whole-word pattern is compiled with a trailing space; since every token of the normalized
+//!   text is followed by one space, it can only match up to the end of a token. A *stem* pattern
+//!   (`صاروخ*`) has no trailing space and matches a token prefix; its hit covers the whole token.
+//! * The search is leftmost-longest ("مجلس الأمن الروسي" wins over "مجلس الأمن"). A hit must start
+//!   at a token start or after a valid proclitic sequence inside the token: و ف ب ل ك and
+//!   وب ول وك فب فل فك. In [`Mode::Term`] the article may follow them: ال وال فال بال كال
+//!   وبال فبال وكال فكال, and "لل" ولل فلل (ل + ال with the alef dropped). A rejected candidate
+//!   restarts the search one character later, so a valid shorter-start match is never skipped.
+//! * Every pattern that starts with ال is also compiled without its alef ("لكرملين"), valid only
+//!   right after a clitic ending in ل: "للكرملين" → hit "لكرملين", from the second ل (the gold
+//!   convention). Spans never include the clitic.
+//! * A case-sensitive form (`=US`) is accepted only when the original text equals it exactly.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use crate::text::NormText;
+
+/// Which prefixes may stand before a match inside the same token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Names: proclitics only (the article is part of a name as written).
+    Name,
+    /// Topic terms: proclitics and the article.
+    Term,
+}
+
+/// One pattern to compile.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// Normalized form.
+    pub norm: String,
+    /// Matches a token prefix (stem) instead of whole tokens.
+    pub stem: bool,
+    /// When set, the original text must equal this exactly.
+    pub exact: Option<String>,
+    /// Caller's value, returned with every hit.
+    pub payload: u32,
+}
+
+#[derive(Clone, Debug)]
+struct PatInfo {
+    stem: bool,
+    lil: bool,
+    exact: Option<Box<str>>,
+    /// Range into `payloads`.
+    payloads: Range<u32>,
+}
+
+/// A match in the normalized text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Byte range in the normalized text, clitics excluded, trailing space excluded.
+    pub norm: Range<usize>,
+    /// Index of the compiled pattern (use [`Matcher::payloads`]).
+    pub pattern: u32,
+    /// Whether a proclitic (or article) stood before the match.
+    pub clitic: bool,
+}
+
+/// A compiled matcher; immutable, `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    info: Vec<PatInfo>,
+    payloads: Vec<u32>,
+    mode: Mode,
+}
+
+impl Matcher {
+    /// Compiles patterns. Patterns with the same (normalized form, stem, exact) share one
+    /// automaton entry and all their payloads.
+    pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
+        use std::collections::HashMap;
+        // key: (compiled string, stem, lil, exact) -> index
+        let mut index: HashMap<(String, bool, bool, Option<String>), usize> =
+            HashMap::with_capacity(patterns.len() * 2);
+        let mut grouped: Vec<(String, bool, bool, Option<String>, Vec<u32>)> =
+            Vec::with_capacity(patterns.len());
+        let mut add = |s: String, stem: bool, lil: bool, exact: Option<String>, payload: u32| {
+            let key = (s, stem, lil, exact);
+            match index.get(&key) {
+                Some(&i) => grouped[i].4.push(payload),
+                None => {
+                    index.insert(key.clone(), grouped.len());
+                    grouped.push((key.0, key.1, key.2, key.3, vec![payload]));
+                }
+            }
+        };
+        for p in patterns {
+            if p.norm.is_empty() {
+                continue;
+            }
+            let compiled = if p.stem {
+                p.norm.clone()
+            } else {
+                format!("{} ", p.norm)
+            };
+            if let Some(rest) = compiled.strip_prefix("ال") {
+                if rest.chars().count() >= 2 {
+                    add(format!("ل{rest}"), p.stem, true, p.exact.clone(), p.payload);
+                }
+            }
+            add(compiled, p.stem, false, p.exact.clone(), p.payload);
+        }
+        let mut info = Vec::with_capacity(grouped.len());
+        let mut payloads = Vec::with_capacity(patterns.len());
+        let mut strings = Vec::with_capacity(grouped.len());
+        for (s, stem, lil, exact, mut pl) in grouped {
+            pl.sort_unstable();
+            pl.dedup();
+            let start = payloads.len() as u32;
+            payloads.extend(pl);
+            info.push(PatInfo {
+                stem,
+                lil,
+                exact: exact.map(String::into_boxed_str),
+                payloads: start..payloads.len() as u32,
+            });
+            strings.push(s);
+        }
+        let ac = if strings.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&strings)
+                    .expect("patterns are valid UTF-8 and within aho-corasick limits"),
+            )
+        };
+        Matcher {
+            ac,
+            info,
+            payloads,
+            mode,
+        }
+    }
+
+    /// Number of compiled patterns.
+    pub fn len(&self) -> usize {
+        self.info.len()
+    }
+
+    /// Whether nothing was compiled.
+    pub fn is_empty(&self) -> bool {
+        self.info.is_empty()
+    }
+
+    /// Payloads of a compiled pattern.
+    pub fn payloads(&self, pattern: u32) -> &[u32] {
+        let r = &self.info[pattern as usize].payloads;
+        &self.payloads[r.start as usize..r.end as usize]
+    }
+
+    /// Appends every accepted hit in `nt` to `out`, in text order, non-overlapping.
+    /// `orig` is the original text (for case-sensitive forms).
+    pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
+        let Some(ac) = &self.ac else { return };
+        let hay = nt.text.as_bytes();
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = ac.find(Input::new(hay).range(pos..)) else {
+                break;
+            };
+            let (s, pid) = (m.start(), m.pattern().as_usize());
+            let info = &self.info[pid];
+            let ws = nt.token_start(s);
+            let prefix = &nt.text[ws..s];
+            let mut end = if info.stem {
+                token_end(hay, m.end())
+            } else {
+                m.end() - 1
+            };
+            if end <= s {
+                end = m.end();
+            }
+            let ok = prefix_ok(prefix, info.lil, self.mode)
+                && info
+                    .exact
+                    .as_deref()
+                    .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x));
+            if ok {
+                out.push(Hit {
+                    norm: s..end,
+                    pattern: pid as u32,
+                    clitic: !prefix.is_empty(),
+                });
+                pos = end;
+            } else {
+                pos = s + utf8_len(hay[s]);
+            }
+        }
+    }
+}
+
+fn token_end(hay: &[u8], from: usize) -> usize {
+    hay[from..]
+        .iter()
+        .position(|&b| b == b' ')
+        .map_or(hay.len(), |p| from + p)
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Proclitic sequences allowed before a name.
+const CLITICS: &[&str] = &[
+    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
+];
+
+/// Whether `prefix` (the part of the token before a match) may stand before it.
+pub fn prefix_ok(prefix: &str, lil: bool, mode: Mode) -> bool {
+    if lil {
+        return matches!(prefix, "ل" | "ول" | "فل");
+    }
+    if CLITICS.contains(&prefix) {
+        return true;
+    }
+    if mode == Mode::Term {
+        if let Some(c) = prefix.strip_suffix("ال") {
+            return matches!(c, "" | "و" | "ف" | "ب" | "ك" | "وب" | "فب" | "وك" | "فك");
+        }
+        return matches!(prefix, "لل" | "ولل" | "فلل");
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize::normalize_form;
+
+    fn pats(forms: &[&str]) -> Vec<Pattern> {
+        forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let (body, stem) = f.strip_suffix('*').map_or((*f, false), |b| (b, true));
+                let (body, exact) = body
+                    .strip_prefix('=')
+                    .map_or((body, None), |b| (b, Some(b.to_owned())));
+                Pattern {
+                    norm: normalize_form(body),
+                    stem,
+                    exact,
+                    payload: i as u32,
+                }
+            })
+            .collect()
+    }
+
+    /// Runs a matcher and returns (original span text, payload) per hit.
+    fn run(forms: &[&str], mode: Mode, text: &str) -> Vec<(String, u32)> {
+        let m = Matcher::new(&pats(forms), mode);
+        let nt = NormText::new(text);
+        let mut hits = Vec::new();
+        m.find(&nt, text, &mut hits);
+        hits.iter()
+            .map(|h| {
+                (
+                    text[nt.orig_range(text, h.norm.clone())].to_owned(),
+                    m.payloads(h.pattern)[0],
+                )
+            })
+            .collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $forms:expr, $mode:expr, $text:expr, $expected:expr) => {
+            #[test]
+            fn $name() {
+                let got = run(&$forms, $mode, $text);
+                let want: Vec<(String, u32)> = $expected
+                    .iter()
+                    .map(|(s, p): &(&str, u32)| (s.to_string(), *p))
+                    .collect();
+                assert_eq!(got, want);
+            }
+        };
+    }
+
+    const NAMES: [&str; 6] = [
+        "روسيا",
+        "الكرملين",
+        "بيونغ يانغ",
+        "بيونغيانغ",
+        "مجلس الأمن",
+        "مجلس الأمن الروسي",
+    ];
+    t!(bare, NAMES, Mode::Name, "روسيا", [("روسيا", 0)]);
+    t!(clitic_waw, NAMES, Mode::Name, "وروسيا", [("روسيا", 0)]);
+    t!(clitic_fa, NAMES, Mode::Name, "فروسيا", [("روسيا", 0)]);
+    t!(clitic_ba, NAMES, Mode::Name, "بروسيا", [("روسيا", 0)]);
+    t!(clitic_lam, NAMES, Mode::Name, "لروسيا", [("روسيا", 0)]);
+    t!(clitic_kaf, NAMES, Mode::Name, "كروسيا", [("روسيا", 0)]);
+    t!(clitic_wa_ba, NAMES, Mode::Name, "وبروسيا", [("روسيا", 0)]);
+    t!(clitic_wa_la, NAMES, Mode::Name, "ولروسيا", [("روسيا", 0)]);
+    t!(clitic_wa_ka, NAMES, Mode::Name, "وكروسيا", [("روسيا", 0)]);
+    t!(clitic_fa_ba, NAMES, Mode::Name, "فبروسيا", [("روسيا", 0)]);
+    t!(clitic_fa_la, NAMES, Mode::Name, "فلروسيا", [("روسيا", 0)]);
+    t!(clitic_fa_ka, NAMES, Mode::Name, "فكروسيا", [("روسيا", 0)]);
+    t!(not_a_clitic, NAMES, Mode::Name, "سروسيا تروسيا", []);
+    t!(not_inside_word, NAMES, Mode::Name, "روسياتي", []);
+    t!(
+        article_name_after_ba,
+        NAMES,
+        Mode::Name,
+        "بالكرملين",
+        [("الكرملين", 1)]
+    );
+    t!(
+        article_name_after_wa,
+        NAMES,
+        Mode::Name,
+        "والكرملين",
+        [("الكرملين", 1)]
+    );
+    t!(
+        article_name_after_wa_ba,
+        NAMES,
+        Mode::Name,
+        "وبالكرملين",
+        [("الكرملين", 1)]
+    );
+    t!(
+        article_name_after_ka,
+        NAMES,
+        Mode::Name,
+        "كالكرملين",
+        [("الكرملين", 1)]
+    );
+    t!(lil_form, NAMES, Mode::Name, "للكرملين", [("لكرملين", 1)]);
+    t!(
+        lil_form_after_wa,
+        NAMES,
+        Mode::Name,
+        "وللكرملين",
+        [("لكرملين", 1)]
+    );
+    t!(
+        lil_form_after_fa,
+        NAMES,
+        Mode::Name,
+        "فللكرملين",
+        [("لكرملين", 1)]
+    );
+    t!(lil_form_needs_lam, NAMES, Mode::Name, "لكرملين", []);
+    t!(
+        spaced_variant,
+        NAMES,
+        Mode::Name,
+        "ببيونغ يانغ وبيونغيانغ",
+        [("بيونغ يانغ", 2), ("بيونغيانغ", 3)]
+    );
+    t!(
+        longest_wins,
+        NAMES,
+        Mode::Name,
+        "مجلس الأمن الروسي، ومجلس الأمن",
+        [("مجلس الأمن الروسي", 5), ("مجلس الأمن", 4)]
+    );
+    t!(
+        diacritics_inside,
+        NAMES,
+        Mode::Name,
+        "وروسْيا،",
+        [("روسْيا", 0)]
+    );
+    t!(
+        punctuation_outside,
+        NAMES,
+        Mode::Name,
+        "«روسيا»",
+        [("روسيا", 0)]
+    );
+    t!(no_article_for_names, NAMES, Mode::Name, "الروسيا", []);
+
+    const EN: [&str; 4] = ["putin", "=US", "north korea", "kn-23"];
+    t!(
+        english_case,
+        EN,
+        Mode::Name,
+        "PUTIN met Putin",
+        [("PUTIN", 0), ("Putin", 0)]
+    );
+    t!(
+        english_possessive,
+        EN,
+        Mode::Name,
+        "Putin's visit to North Korea’s",
+        [("Putin", 0), ("North Korea", 2)]
+    );
+    t!(case_sensitive, EN, Mode::Name, "the US and us", [("US", 1)]);
+    t!(
+        dash_variants,
+        EN,
+        Mode::Name,
+        "KN-23 KN–23",
+        [("KN-23", 3), ("KN–23", 3)]
+    );
+    t!(
+        latin_in_arabic,
+        EN,
+        Mode::Name,
+        "صواريخ KN-23،",
+        [("KN-23", 3)]
+    );
+
+    const TERMS: [&str; 3] = ["صاروخ*", "عقوبات", "قمة"];
+    t!(term_bare, TERMS, Mode::Term, "عقوبات", [("عقوبات", 1)]);
+    t!(
+        term_article,
+        TERMS,
+        Mode::Term,
+        "العقوبات والعقوبات بالعقوبات",
+        [("عقوبات", 1), ("عقوبات", 1), ("عقوبات", 1)]
+    );
+    t!(term_lil, TERMS, Mode::Term, "للعقوبات", [("عقوبات", 1)]);
+    t!(
+        term_stem,
+        TERMS,
+        Mode::Term,
+        "الصاروخية وصاروخ",
+        [("صاروخية", 0), ("صاروخ", 0)]
+    );
+    t!(term_ta_marbuta, TERMS, Mode::Term, "القمة", [("قمة", 2)]);
+    t!(term_not_article_in_names, TERMS, Mode::Name, "العقوبات", []);
+}

@@ -1,0 +1,333 @@
+//! `gazetteer/*.tsv`: named entities with their surface forms.
+
+use std::collections::HashMap;
+
+use super::{RuleError, RuleFile};
+use crate::model::EntityType;
+use crate::text::normalize::normalize_form;
+
+/// The header every gazetteer file starts with (after `#` comment lines).
+pub const HEADER: &str =
+    "id\ttype\tname_en\tname_ar\tvariants\tshort\tpriority\tlink\tnote\tsource";
+const COLUMNS: usize = 10;
+
+/// One validated gazetteer entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityDef {
+    /// Canonical id (`country/KP`).
+    pub id: String,
+    /// Entity type (never DATE).
+    pub entity_type: EntityType,
+    /// Canonical English name.
+    pub name_en: String,
+    /// Canonical Arabic name.
+    pub name_ar: String,
+    /// Every surface form as written (canonical names first), `=` marks removed.
+    pub forms: Vec<Form>,
+    /// Short forms that count only when the entity is named in full in the same document.
+    pub short: Vec<String>,
+    /// Priority among entities sharing a normalized form.
+    pub priority: i32,
+    /// Related entity id, or empty.
+    pub link: String,
+    /// Role or description.
+    pub note: String,
+    /// Where the entry is defined: `gazetteer/people.tsv:12`.
+    pub rule_id: String,
+}
+
+/// A surface form of an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    /// As written in the file (without a leading `=`).
+    pub text: String,
+    /// Normalized form used for matching.
+    pub norm: String,
+    /// Matched only when the original text equals `text` exactly.
+    pub case_sensitive: bool,
+}
+
+/// Parses one gazetteer file, appending entities and errors.
+pub fn parse(file: &RuleFile, src: &str, out: &mut Vec<EntityDef>, errors: &mut Vec<RuleError>) {
+    let path = file.path.as_str();
+    let mut header_seen = false;
+    for (i, line) in src.lines().enumerate() {
+        let lineno = i + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !header_seen {
+            if line != HEADER {
+                errors.push(RuleError::new(
+                    path,
+                    lineno,
+                    format!("expected the header line {:?}", HEADER),
+                ));
+                return;
+            }
+            header_seen = true;
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != COLUMNS {
+            errors.push(RuleError::new(
+                path,
+                lineno,
+                format!(
+                    "expected {COLUMNS} tab-separated columns, found {}",
+                    cols.len()
+                ),
+            ));
+            continue;
+        }
+        let before = errors.len();
+        let err =
+            |errors: &mut Vec<RuleError>, m: String| errors.push(RuleError::new(path, lineno, m));
+        let id = cols[0].trim();
+        if !valid_id(id) {
+            err(errors, format!("malformed id {id:?}: expected kind/slug without spaces, e.g. person/vladimir-putin"));
+        }
+        let entity_type = match EntityType::parse(cols[1].trim()) {
+            Some(EntityType::Date) | None => {
+                err(
+                    errors,
+                    format!(
+                        "unknown entity type {:?}: expected PERSON, ORGANIZATION, LOCATION or NORP",
+                        cols[1].trim()
+                    ),
+                );
+                EntityType::Location
+            }
+            Some(t) => t,
+        };
+        let (name_en, name_ar) = (cols[2].trim(), cols[3].trim());
+        if name_en.is_empty() && name_ar.is_empty() {
+            err(errors, "both canonical names are empty".into());
+        }
+        let mut forms: Vec<Form> = Vec::new();
+        for (col, text) in [(3, name_ar), (2, name_en)]
+            .into_iter()
+            .chain(split_list(cols[4]).map(|v| (4, v)))
+        {
+            if col != 4 && text.is_empty() {
+                continue;
+            }
+            match make_form(text) {
+                Ok(f) => {
+                    if !forms
+                        .iter()
+                        .any(|g| g.norm == f.norm && g.case_sensitive == f.case_sensitive)
+                    {
+                        forms.push(f);
+                    }
+                }
+                Err(m) => err(errors, m),
+            }
+        }
+        let mut short = Vec::new();
+        for s in split_list(cols[5]) {
+            match make_form(s) {
+                Ok(f) if !f.case_sensitive => short.push(f.norm),
+                Ok(_) => err(errors, format!("short form {s:?} cannot be case-sensitive")),
+                Err(m) => err(errors, m),
+            }
+        }
+        let priority = match cols[6].trim() {
+            "" => 0,
+            p => p.parse::<i32>().unwrap_or_else(|_| {
+                err(errors, format!("priority {p:?} is not an integer"));
+                0
+            }),
+        };
+        let link = cols[7].trim();
+        if !link.is_empty() && !valid_id(link) {
+            err(errors, format!("malformed link {link:?}"));
+        }
+        let source = cols[9].trim();
+        if source.is_empty() {
+            err(
+                errors,
+                "source is empty: every entry needs a source or a reason".into(),
+            );
+        }
+        if errors.len() > before {
+            continue;
+        }
+        out.push(EntityDef {
+            id: id.to_owned(),
+            entity_type,
+            name_en: name_en.to_owned(),
+            name_ar: name_ar.to_owned(),
+            forms,
+            short,
+            priority,
+            link: link.to_owned(),
+            note: cols[8].trim().to_owned(),
+            rule_id: format!("{path}:{lineno}"),
+        });
+    }
+    if !header_seen {
+        errors.push(RuleError::new(
+            path,
+            1,
+            "empty gazetteer: expected a header line",
+        ));
+    }
+}
+
+fn split_list(col: &str) -> impl Iterator<Item = &str> {
+    let col = col.trim();
+    col.split('|')
+        .map(str::trim)
+        .filter(move |_| !col.is_empty())
+}
+
+fn make_form(text: &str) -> Result<Form, String> {
+    let (case_sensitive, body) = match text.strip_prefix('=') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    if body.is_empty() {
+        return Err("empty name or variant (check for a doubled '|')".into());
+    }
+    let norm = normalize_form(body);
+    if norm.is_empty() || !norm.chars().any(char::is_alphanumeric) {
+        return Err(format!("form {text:?} has no letters or digits"));
+    }
+    Ok(Form {
+        text: body.to_owned(),
+        norm,
+        case_sensitive,
+    })
+}
+
+fn valid_id(id: &str) -> bool {
+    match id.split_once('/') {
+        Some((kind, slug)) => {
+            !kind.is_empty()
+                && kind.chars().all(|c| c.is_ascii_lowercase())
+                && !slug.is_empty()
+                && !slug.chars().any(|c| c.is_whitespace() || c == '|')
+        }
+        None => false,
+    }
+}
+
+/// Cross-file checks: unique ids, known links, and surface forms shared by several entities
+/// without a unique top priority. Returns, for every (normalized form, case-sensitive) key, the
+/// index of the entity that owns it.
+pub fn check(
+    entities: &[EntityDef],
+    errors: &mut Vec<RuleError>,
+) -> HashMap<(String, bool), usize> {
+    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
+    for (i, e) in entities.iter().enumerate() {
+        if let Some(&j) = ids.get(e.id.as_str()) {
+            let (p, l) = split_rule_id(&e.rule_id);
+            errors.push(RuleError::new(
+                p,
+                l,
+                format!(
+                    "duplicate id {} (first defined at {})",
+                    e.id, entities[j].rule_id
+                ),
+            ));
+        } else {
+            ids.insert(&e.id, i);
+        }
+    }
+    for e in entities {
+        if !e.link.is_empty() && !ids.contains_key(e.link.as_str()) {
+            let (p, l) = split_rule_id(&e.rule_id);
+            errors.push(RuleError::new(p, l, format!("unknown link id {}", e.link)));
+        }
+    }
+    // form -> (owner index, tied index if the top priority is shared)
+    let mut owners: HashMap<(String, bool), (usize, Option<usize>)> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        for f in &e.forms {
+            let key = (f.norm.clone(), f.case_sensitive);
+            match owners.get_mut(&key) {
+                None => {
+                    owners.insert(key, (i, None));
+                }
+                Some((owner, tie)) => {
+                    if *owner == i {
+                        continue;
+                    }
+                    let po = entities[*owner].priority;
+                    if e.priority > po {
+                        *owner = i;
+                        *tie = None;
+                    } else if e.priority == po && tie.is_none() {
+                        *tie = Some(i);
+                    }
+                }
+            }
+        }
+    }
+    let mut ties: Vec<(&str, usize, String)> = Vec::new();
+    for ((form, _), (owner, tie)) in &owners {
+        if let Some(t) = tie {
+            let (a, b) = if entities[*owner].rule_id <= entities[*t].rule_id {
+                (*owner, *t)
+            } else {
+                (*t, *owner)
+            };
+            let (p, l) = split_rule_id(&entities[b].rule_id);
+            ties.push((
+                p,
+                l,
+                format!(
+                    "surface form {form:?} of {} is also a form of {} ({}) with the same priority {}: set a priority",
+                    entities[b].id, entities[a].id, entities[a].rule_id, entities[b].priority
+                ),
+            ));
+        }
+    }
+    ties.sort();
+    errors.extend(ties.into_iter().map(|(p, l, m)| RuleError::new(p, l, m)));
+    owners
+        .into_iter()
+        .map(|(k, (owner, _))| (k, owner))
+        .collect()
+}
+
+/// Splits `path:line` back into its parts.
+pub fn split_rule_id(rule_id: &str) -> (&str, usize) {
+    match rule_id.rsplit_once(':') {
+        Some((p, l)) => (p, l.parse().unwrap_or(0)),
+        None => (rule_id, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Vec<EntityDef>, Vec<String>) {
+        let f = RuleFile {
+            path: "gazetteer/t.tsv".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let (mut out, mut errs) = (Vec::new(), Vec::new());
+        parse(&f, text, &mut out, &mut errs);
+        check(&out, &mut errs);
+        (out, errs.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn parses_a_row() {
+        let (e, errs) = load(&format!(
+            "# c\n{HEADER}\nperson/kim-jong-un\tPERSON\tKim Jong Un\tكيم جونغ أون\tKim Jong-un|=KJU\tكيم|Kim\t\tcountry/KP\tleader\tWikipedia\ncountry/KP\tLOCATION\tNorth Korea\tكوريا الشمالية\t\t\t10\t\t\tCLDR\n"
+        ));
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(e[0].forms.len(), 4);
+        assert_eq!(e[0].forms[0].norm, "كيم جونغ اون");
+        assert!(e[0].forms[3].case_sensitive);
+        assert_eq!(e[0].short, vec!["كيم", "kim"]);
+        assert_eq!(e[0].rule_id, "gazetteer/t.tsv:3");
+        assert_eq!(e[1].priority, 10);
+    }
+}

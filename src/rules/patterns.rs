@@ -1,0 +1,187 @@
+//! `patterns.toml` (trigger lexicons and stop words) and `boilerplate.toml`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{line_of, toml_error, RuleError, RuleFile};
+use crate::text::normalize::normalize_form;
+
+/// Validated trigger lexicons, all normalized.
+#[derive(Clone, Debug, Default)]
+pub struct Patterns {
+    /// Titles and roles before a person's name, with their `file:line`.
+    pub titles: Vec<(String, String)>,
+    /// Kinship words before a relative's name.
+    pub kin: HashSet<String>,
+    /// First (Arabic) or last/first (English) words of organization names.
+    pub org_heads: HashSet<String>,
+    /// Head + word combinations that are generic, not names.
+    pub org_generic: HashSet<String>,
+    /// Words never part of a name.
+    pub stopwords: HashSet<String>,
+}
+
+/// Validated boilerplate markers, all normalized.
+#[derive(Clone, Debug, Default)]
+pub struct Boilerplate {
+    /// A line containing one of these is boilerplate.
+    pub line_markers: Vec<String>,
+    /// A line starting with one of these is boilerplate.
+    pub line_prefixes: Vec<String>,
+    /// After a line containing one of these, the next non-empty line is boilerplate too.
+    pub next_line_markers: Vec<String>,
+    /// A line that is exactly one of these is boilerplate.
+    pub section_labels: HashSet<String>,
+}
+
+type Lists = BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPatterns {
+    #[serde(default)]
+    person: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    #[serde(default)]
+    organization: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    #[serde(default)]
+    stopwords: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// Parses `patterns.toml`.
+pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Patterns {
+    let path = file.path.as_str();
+    let raw: RawPatterns = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(toml_error(path, src, &e));
+            return Patterns::default();
+        }
+    };
+    let mut p = Patterns::default();
+    let take = |section: &str, lists: Lists, allowed: &[&str], errors: &mut Vec<RuleError>| {
+        let mut out: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        for (key, langs) in lists {
+            if !allowed.contains(&key.as_str()) {
+                errors.push(RuleError::new(
+                    path,
+                    0,
+                    format!("[{section}] unknown list {key:?}: expected one of {allowed:?}"),
+                ));
+                continue;
+            }
+            for (_, items) in langs {
+                for item in items {
+                    let line = line_of(src, item.span().start);
+                    let norm = normalize_form(item.get_ref());
+                    if norm.is_empty() {
+                        errors.push(RuleError::new(
+                            path,
+                            line,
+                            format!("empty or malformed entry {:?}", item.get_ref()),
+                        ));
+                        continue;
+                    }
+                    out.entry(key.clone()).or_default().push((norm, line));
+                }
+            }
+        }
+        out
+    };
+    let mut person = take("person", raw.person, &["titles", "kin"], errors);
+    let mut org = take(
+        "organization",
+        raw.organization,
+        &["heads", "generic"],
+        errors,
+    );
+    p.titles = person
+        .remove("titles")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, l)| (n, format!("{path}:{l}")))
+        .collect();
+    p.kin = person
+        .remove("kin")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    p.org_heads = org
+        .remove("heads")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    p.org_generic = org
+        .remove("generic")
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    for (_, items) in raw.stopwords {
+        for item in items {
+            let norm = normalize_form(item.get_ref());
+            if norm.is_empty() {
+                errors.push(RuleError::new(
+                    path,
+                    line_of(src, item.span().start),
+                    format!("empty or malformed stop word {:?}", item.get_ref()),
+                ));
+            } else {
+                p.stopwords.insert(norm);
+            }
+        }
+    }
+    p
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoilerplate {
+    #[serde(default)]
+    line_markers: Vec<Spanned<String>>,
+    #[serde(default)]
+    line_prefixes: Vec<Spanned<String>>,
+    #[serde(default)]
+    next_line_markers: Vec<Spanned<String>>,
+    #[serde(default)]
+    section_labels: Vec<Spanned<String>>,
+}
+
+/// Parses `boilerplate.toml`.
+pub fn parse_boilerplate(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Boilerplate {
+    let path = file.path.as_str();
+    let raw: RawBoilerplate = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(toml_error(path, src, &e));
+            return Boilerplate::default();
+        }
+    };
+    let mut norm_all = |items: Vec<Spanned<String>>| -> Vec<String> {
+        items
+            .into_iter()
+            .filter_map(|item| {
+                let n = normalize_form(item.get_ref());
+                if n.is_empty() {
+                    errors.push(RuleError::new(
+                        path,
+                        line_of(src, item.span().start),
+                        format!("empty or malformed entry {:?}", item.get_ref()),
+                    ));
+                    None
+                } else {
+                    Some(n)
+                }
+            })
+            .collect()
+    };
+    Boilerplate {
+        line_markers: norm_all(raw.line_markers),
+        line_prefixes: norm_all(raw.line_prefixes),
+        next_line_markers: norm_all(raw.next_line_markers),
+        section_labels: norm_all(raw.section_labels).into_iter().collect(),
+    }
+}

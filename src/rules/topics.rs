@@ -1,0 +1,248 @@
+//! `topics/*.toml`: weighted terms per IPTC topic.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::taxonomy::Taxonomy;
+use super::{line_of, toml_error, RuleError, RuleFile};
+use crate::text::normalize::normalize_form;
+
+/// Default emission threshold of a topic.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// A validated topic rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicRule {
+    /// Qcode.
+    pub id: String,
+    /// Emission threshold in (0, 1].
+    pub threshold: f64,
+    /// Weighted terms (weight > 0) and require/exclude terms (role set accordingly).
+    pub terms: Vec<Term>,
+    /// Entities whose mentions support the topic: (entity id, weight, rule id).
+    pub entities: Vec<(String, f64, String)>,
+    /// Where the topic is defined.
+    pub rule_id: String,
+}
+
+/// What a term does for its topic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TermRole {
+    /// Adds its weight.
+    Weight,
+    /// At least one `Require` term must fire.
+    Require,
+    /// If one fires, the topic is not emitted.
+    Exclude,
+}
+
+/// One term of a topic rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Term {
+    /// Normalized form (without `*`).
+    pub norm: String,
+    /// Whether the last word is a stem (`*`).
+    pub stem: bool,
+    /// Weight in (0, 1] (0 for require/exclude terms).
+    pub weight: f64,
+    /// Its role.
+    pub role: TermRole,
+    /// `topics/x.toml:12`.
+    pub rule_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    topic: Vec<Spanned<RawTopic>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    id: Spanned<String>,
+    threshold: Option<Spanned<f64>>,
+    #[serde(default)]
+    require: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    terms: BTreeMap<String, Vec<Spanned<(String, f64)>>>,
+    #[serde(default)]
+    entities: Vec<Spanned<(String, f64)>>,
+}
+
+/// Parses one topic file.
+pub fn parse(
+    file: &RuleFile,
+    src: &str,
+    tax: &Taxonomy,
+    out: &mut Vec<TopicRule>,
+    errors: &mut Vec<RuleError>,
+) {
+    let path = file.path.as_str();
+    let raw: RawFile = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(toml_error(path, src, &e));
+            return;
+        }
+    };
+    let at = |s: std::ops::Range<usize>| line_of(src, s.start);
+    for t in raw.topic {
+        let topic_line = at(t.span());
+        let t = t.into_inner();
+        let id_line = at(t.id.span());
+        let id = t.id.into_inner();
+        match tax.get(&id) {
+            None => errors.push(RuleError::new(
+                path,
+                id_line,
+                format!("unknown topic id {id:?}"),
+            )),
+            Some(c) if c.retired => errors.push(RuleError::new(
+                path,
+                id_line,
+                format!("topic {id} is retired in the IPTC taxonomy"),
+            )),
+            Some(_) => {}
+        }
+        let threshold = match t.threshold {
+            Some(th) => {
+                let v = *th.get_ref();
+                if !(v > 0.0 && v <= 1.0) {
+                    errors.push(RuleError::new(
+                        path,
+                        at(th.span()),
+                        format!("threshold {v} out of range (0, 1]"),
+                    ));
+                }
+                v
+            }
+            None => DEFAULT_THRESHOLD,
+        };
+        let mut terms = Vec::new();
+        for (lang, list) in t.terms {
+            if lang.len() < 2 || lang.len() > 3 || !lang.chars().all(|c| c.is_ascii_lowercase()) {
+                errors.push(RuleError::new(
+                    path,
+                    topic_line,
+                    format!("terms.{lang}: expected a language code such as ar or en"),
+                ));
+            }
+            for item in list {
+                let line = at(item.span());
+                let (text, w) = item.into_inner();
+                if !(w > 0.0 && w <= 1.0) || w.is_nan() {
+                    errors.push(RuleError::new(
+                        path,
+                        line,
+                        format!("weight {w} of term {text:?} out of range (0, 1]"),
+                    ));
+                    continue;
+                }
+                if let Some(term) = make_term(path, line, &text, w, TermRole::Weight, errors) {
+                    terms.push(term);
+                }
+            }
+        }
+        for (list, role) in [
+            (t.require, TermRole::Require),
+            (t.exclude, TermRole::Exclude),
+        ] {
+            for item in list {
+                let line = at(item.span());
+                if let Some(term) = make_term(path, line, item.get_ref(), 0.0, role, errors) {
+                    terms.push(term);
+                }
+            }
+        }
+        let entities = t
+            .entities
+            .into_iter()
+            .filter_map(|e| {
+                let line = at(e.span());
+                let (eid, w) = e.into_inner();
+                if !(w > 0.0 && w <= 1.0) {
+                    errors.push(RuleError::new(
+                        path,
+                        line,
+                        format!("weight {w} of entity {eid} out of range (0, 1]"),
+                    ));
+                    return None;
+                }
+                Some((eid, w, format!("{path}:{line}")))
+            })
+            .collect();
+        out.push(TopicRule {
+            id,
+            threshold,
+            terms,
+            entities,
+            rule_id: format!("{path}:{topic_line}"),
+        });
+    }
+}
+
+fn make_term(
+    path: &str,
+    line: usize,
+    text: &str,
+    weight: f64,
+    role: TermRole,
+    errors: &mut Vec<RuleError>,
+) -> Option<Term> {
+    let trimmed = text.trim();
+    let (body, stem) = match trimmed.strip_suffix('*') {
+        Some(b) => (b, true),
+        None => (trimmed, false),
+    };
+    if body.contains('*') {
+        errors.push(RuleError::new(
+            path,
+            line,
+            format!("term {text:?}: '*' is only allowed at the end"),
+        ));
+        return None;
+    }
+    let norm = normalize_form(body);
+    if norm.is_empty() || !norm.chars().any(char::is_alphanumeric) {
+        errors.push(RuleError::new(
+            path,
+            line,
+            format!("empty or malformed term {text:?}"),
+        ));
+        return None;
+    }
+    Some(Term {
+        norm,
+        stem,
+        weight,
+        role,
+        rule_id: format!("{path}:{line}"),
+    })
+}
+
+/// Cross-file checks: duplicate topic ids and unknown entity ids.
+pub fn check(topics: &[TopicRule], entity_ids: &HashMap<&str, usize>, errors: &mut Vec<RuleError>) {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for t in topics {
+        if let Some(first) = seen.insert(&t.id, &t.rule_id) {
+            let (p, l) = super::gazetteer::split_rule_id(&t.rule_id);
+            errors.push(RuleError::new(
+                p,
+                l,
+                format!("duplicate topic {} (first defined at {first})", t.id),
+            ));
+        }
+        for (eid, _, rid) in &t.entities {
+            if !entity_ids.contains_key(eid.as_str()) {
+                let (p, l) = super::gazetteer::split_rule_id(rid);
+                errors.push(RuleError::new(p, l, format!("unknown entity id {eid}")));
+            }
+        }
+    }
+}

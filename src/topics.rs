@@ -1,0 +1,246 @@
+//! Topic scoring: weighted terms and entity signals → IPTC topics with evidence.
+//!
+//! For each topic, every term adds its weight for its first occurrence and half as much for each
+//! repeat (w, w/2, w/4, ...); occurrences in the title or the lead count 1.5×; mentions of the
+//! topic's entities add their weight the same way. `score = 1 - exp(-sum)`, in [0, 1). A topic is
+//! emitted when its score reaches its threshold, one of its `require` terms fired (if it has
+//! any) and none of its `exclude` terms did. An emitted topic implies its ancestors, which get at
+//! least its score. Boilerplate never counts.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::matcher::{Hit, Matcher, Mode, Pattern};
+use crate::model::Field;
+use crate::rules::topics::TermRole;
+use crate::rules::RuleSet;
+
+/// Boost of an occurrence in the title or lead.
+const LEAD_BOOST: f64 = 1.5;
+/// Factor applied to each repeat of the same term.
+const REPEAT_DECAY: f64 = 0.5;
+
+#[derive(Clone, Debug)]
+struct TermRef {
+    topic: u32,
+    weight: f64,
+    role: TermRole,
+    rule_id: String,
+}
+
+#[derive(Clone, Debug)]
+struct CompiledTopic {
+    id: String,
+    threshold: f64,
+    has_require: bool,
+}
+
+/// Compiled topic rules.
+#[derive(Clone, Debug)]
+pub struct TopicEngine {
+    matcher: Matcher,
+    terms: Vec<TermRef>,
+    topics: Vec<CompiledTopic>,
+    /// Entity index → (topic, weight, rule id).
+    entity_signals: HashMap<usize, Vec<(u32, f64, String)>>,
+}
+
+/// One occurrence that fired for a topic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawEvidence {
+    /// `file:line` of the term or entity signal.
+    pub rule_id: String,
+    /// Field of the span.
+    pub field: Field,
+    /// Byte range in that field's original text.
+    pub orig: Range<usize>,
+    /// Contribution to the raw sum.
+    pub weight: f64,
+}
+
+/// A scored topic (before conversion to the response).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scored {
+    /// Qcode.
+    pub id: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// What fired, in the order it was counted.
+    pub evidence: Vec<RawEvidence>,
+}
+
+/// A term or entity occurrence to score: where it is and whether it is in the title/lead.
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    /// Field.
+    pub field: Field,
+    /// Byte range in the field's original text.
+    pub orig: Range<usize>,
+    /// In the title or the lead paragraph.
+    pub lead: bool,
+}
+
+impl TopicEngine {
+    /// Compiles the topic rules of a validated rule set.
+    pub fn new(rules: &RuleSet) -> TopicEngine {
+        let mut terms = Vec::new();
+        let mut patterns = Vec::new();
+        let mut topics = Vec::new();
+        let ids: HashMap<&str, usize> = rules
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::new();
+        for (ti, t) in rules.topics.iter().enumerate() {
+            topics.push(CompiledTopic {
+                id: t.id.clone(),
+                threshold: t.threshold,
+                has_require: t.terms.iter().any(|x| x.role == TermRole::Require),
+            });
+            for term in &t.terms {
+                patterns.push(Pattern {
+                    norm: term.norm.clone(),
+                    stem: term.stem,
+                    exact: None,
+                    payload: terms.len() as u32,
+                });
+                terms.push(TermRef {
+                    topic: ti as u32,
+                    weight: term.weight,
+                    role: term.role,
+                    rule_id: term.rule_id.clone(),
+                });
+            }
+            for (eid, w, rid) in &t.entities {
+                if let Some(&e) = ids.get(eid.as_str()) {
+                    entity_signals
+                        .entry(e)
+                        .or_default()
+                        .push((ti as u32, *w, rid.clone()));
+                }
+            }
+        }
+        TopicEngine {
+            matcher: Matcher::new(&patterns, Mode::Term),
+            terms,
+            topics,
+            entity_signals,
+        }
+    }
+
+    /// Number of compiled term patterns.
+    pub fn pattern_count(&self) -> usize {
+        self.matcher.len()
+    }
+
+    /// Finds term hits in one field.
+    pub fn find_terms(&self, nt: &crate::text::NormText, orig: &str, out: &mut Vec<Hit>) {
+        self.matcher.find(nt, orig, out);
+    }
+
+    /// Scores the topics. `term_hits` are (hit payload pattern, occurrence) of terms outside
+    /// boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
+    pub fn score(
+        &self,
+        term_hits: &[(u32, Occurrence)],
+        entity_hits: &[(usize, Occurrence)],
+        rules: &RuleSet,
+    ) -> Vec<Scored> {
+        let nt = self.topics.len();
+        let mut raw = vec![0.0f64; nt];
+        let mut required = vec![false; nt];
+        let mut excluded = vec![false; nt];
+        let mut evidence: Vec<Vec<RawEvidence>> = vec![Vec::new(); nt];
+        let mut repeats: HashMap<(u32, usize), i32> = HashMap::new();
+        let mut add = |topic: u32,
+                       key: usize,
+                       weight: f64,
+                       rule_id: &str,
+                       occ: &Occurrence,
+                       raw: &mut Vec<f64>,
+                       evidence: &mut Vec<Vec<RawEvidence>>| {
+            let k = repeats.entry((topic, key)).or_insert(0);
+            let w = weight * REPEAT_DECAY.powi(*k) * if occ.lead { LEAD_BOOST } else { 1.0 };
+            *k += 1;
+            raw[topic as usize] += w;
+            evidence[topic as usize].push(RawEvidence {
+                rule_id: rule_id.to_owned(),
+                field: occ.field,
+                orig: occ.orig.clone(),
+                weight: round3(w),
+            });
+        };
+        for (pattern, occ) in term_hits {
+            for &ti in self.matcher.payloads(*pattern) {
+                let t = &self.terms[ti as usize];
+                match t.role {
+                    TermRole::Weight => add(
+                        t.topic,
+                        ti as usize,
+                        t.weight,
+                        &t.rule_id,
+                        occ,
+                        &mut raw,
+                        &mut evidence,
+                    ),
+                    TermRole::Require => required[t.topic as usize] = true,
+                    TermRole::Exclude => excluded[t.topic as usize] = true,
+                }
+            }
+        }
+        for (entity, occ) in entity_hits {
+            for (topic, w, rid) in self.entity_signals.get(entity).into_iter().flatten() {
+                add(
+                    *topic,
+                    usize::MAX - entity,
+                    *w,
+                    rid,
+                    occ,
+                    &mut raw,
+                    &mut evidence,
+                );
+            }
+        }
+        let own: HashMap<&str, usize> = self
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let mut emitted: HashMap<String, Scored> = HashMap::new();
+        for (i, t) in self.topics.iter().enumerate() {
+            let score = 1.0 - (-raw[i]).exp();
+            if score < t.threshold || excluded[i] || (t.has_require && !required[i]) {
+                continue;
+            }
+            for (depth, q) in rules.taxonomy.path(&t.id).into_iter().enumerate() {
+                if rules.taxonomy.get(&q).is_none_or(|c| c.retired) {
+                    break;
+                }
+                let base = own.get(q.as_str()).map_or(0.0, |&j| 1.0 - (-raw[j]).exp());
+                let entry = emitted.entry(q.clone()).or_insert_with(|| Scored {
+                    id: q.clone(),
+                    score: base,
+                    evidence: own
+                        .get(q.as_str())
+                        .map_or_else(Vec::new, |&j| evidence[j].clone()),
+                });
+                if depth > 0 || entry.score < score {
+                    entry.score = entry.score.max(score);
+                }
+            }
+        }
+        let mut out: Vec<Scored> = emitted.into_values().collect();
+        for s in &mut out {
+            s.score = round3(s.score);
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

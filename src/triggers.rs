@@ -1,0 +1,400 @@
+//! Trigger patterns for names no list knows.
+//!
+//! * **Title before a name**: a title or role ("وزير الدفاع", "President"), optionally followed by
+//!   nationality adjectives, organizations, places and connector words ("الروسي", "باسم الكرملين",
+//!   "السابق"), then one to four name words → PERSON (confidence 0.7), the role kept. When the
+//!   name is already a gazetteer person, only the role is recorded.
+//! * **Name, title** (apposition): "وقال كيم جونغ داي، عضو البرلمان" → PERSON (0.6).
+//! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
+//! * **Organization head** ("وزارة", "وكالة", "معهد") followed by one bare word and/or definite words
+//!   and nationality adjectives: "معهد يونسي للدراسات الكورية الشمالية" → ORGANIZATION (0.6);
+//!   English: a capitalized run that starts or ends with a head word ("Korean Central News Agency").
+//!
+//! Name words are never stop words, punctuation, numbers or parts of other entities; Arabic
+//! names need at least two words (one word after a title is too often a common noun), and their
+//! first word does not start with the article; English name words are capitalized.
+
+use std::ops::Range;
+
+use crate::entities::{Candidate, Referent};
+use crate::matcher::Matcher;
+use crate::model::{EntityType, Field};
+use crate::rules::Patterns;
+use crate::text::{NormText, TokenKind};
+
+/// Words allowed between a title and a name that belong to the role ("السابق", "باسم").
+const CONNECTORS: &[&str] = &[
+    "السابق",
+    "السابقه",
+    "الحالي",
+    "الحاليه",
+    "الاسبق",
+    "الجديد",
+    "الجديده",
+    "باسم",
+    "الرسمي",
+    "العام",
+    "الاعلي",
+    "former",
+    "new",
+    "acting",
+    "deputy",
+    "vice",
+];
+
+/// Input of the trigger pass over one field.
+pub struct Context<'a> {
+    /// Normalized field text.
+    pub nt: &'a NormText,
+    /// Original field text.
+    pub orig: &'a str,
+    /// Which field.
+    pub field: Field,
+    /// Lexicons.
+    pub patterns: &'a Patterns,
+    /// Title matcher (payload: index into `patterns.titles`).
+    pub titles: &'a Matcher,
+}
+
+/// Finds unlisted persons and organizations. `gaz` are the accepted gazetteer candidates of the
+/// field in text order with their types; roles of known persons after a title are filled in.
+pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate> {
+    let nt = cx.nt;
+    let n = nt.tokens.len();
+    let mut cover: Vec<Option<usize>> = vec![None; n];
+    for (k, (c, _)) in gaz.iter().enumerate() {
+        for t in token_span(nt, &c.norm) {
+            if let Some(slot) = cover.get_mut(t) {
+                *slot = Some(k);
+            }
+        }
+    }
+    let mut title_hits = Vec::new();
+    cx.titles.find(nt, cx.orig, &mut title_hits);
+    let mut title_at: Vec<Option<usize>> = vec![None; n];
+    for (h, hit) in title_hits.iter().enumerate() {
+        for t in token_span(nt, &hit.norm) {
+            if let Some(slot) = title_at.get_mut(t) {
+                *slot = Some(h);
+            }
+        }
+    }
+    let words = Words {
+        cx,
+        cover: &cover,
+        title_at: &title_at,
+    };
+    let mut out = Vec::new();
+
+    for hit in &title_hits {
+        let rule_id = &cx.patterns.titles[cx.titles.payloads(hit.pattern)[0] as usize].1;
+        let mut j = last_token(nt, &hit.norm) + 1;
+        let mut role_end = hit.norm.end;
+        let mut known_person = None;
+        while j < n {
+            if let Some(k) = cover[j] {
+                match gaz[k].1 {
+                    EntityType::Norp | EntityType::Organization | EntityType::Location => {
+                        role_end = gaz[k].0.norm.end;
+                        j = last_token(nt, &gaz[k].0.norm) + 1;
+                        continue;
+                    }
+                    EntityType::Person => known_person = Some(k),
+                    EntityType::Date => {}
+                }
+                break;
+            }
+            if let Some(t) = title_at[j] {
+                role_end = title_hits[t].norm.end;
+                j = last_token(nt, &title_hits[t].norm) + 1;
+                continue;
+            }
+            if CONNECTORS.contains(&nt.token_text(j)) {
+                role_end = nt.tokens[j].norm.end;
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let role = cx.orig[nt.orig_range(cx.orig, hit.norm.start..role_end)].to_owned();
+        if let Some(k) = known_person {
+            if gaz[k].0.role.is_empty() {
+                gaz[k].0.role = role;
+            }
+            continue;
+        }
+        if let Some(r) = words.name_forward(j) {
+            out.push(words.person(r, rule_id, 0.7, role));
+        }
+    }
+
+    // Apposition: name words, a comma, then a title.
+    for hit in &title_hits {
+        let first = first_token(nt, &hit.norm);
+        if first < 2 || nt.token_text(first - 1) != "," {
+            continue;
+        }
+        if let Some(r) = words.name_backward(first - 2) {
+            let rule_id = &cx.patterns.titles[cx.titles.payloads(hit.pattern)[0] as usize].1;
+            let role = cx.orig[nt.orig_range(cx.orig, hit.norm.clone())].to_owned();
+            out.push(words.person(r, rule_id, 0.6, role));
+        }
+    }
+
+    for i in 0..n {
+        if cover[i].is_some() || nt.tokens[i].kind != TokenKind::Word {
+            continue;
+        }
+        let tok = nt.token_text(i);
+        if clitic_lookup(&cx.patterns.kin, tok).is_some() {
+            if let Some(r) = words.name_forward(i + 1) {
+                let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
+                out.push(words.person(r, "patterns.toml:kin", 0.65, role));
+            }
+        } else if let Some(clitic_len) =
+            clitic_lookup(&cx.patterns.org_heads, tok).filter(|_| is_arabic(tok))
+        {
+            if let Some(c) = words.arabic_org(i, clitic_len) {
+                out.push(c);
+            }
+        } else if !is_arabic(tok) && cx.patterns.org_heads.contains(tok) && words.capitalized(i) {
+            if let Some(c) = words.english_org(i) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+struct Words<'a, 'b> {
+    cx: &'a Context<'b>,
+    cover: &'a [Option<usize>],
+    title_at: &'a [Option<usize>],
+}
+
+impl Words<'_, '_> {
+    /// Whether token `i` may be part of a person's name.
+    fn name_word(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        let t = &nt.tokens[i];
+        if t.kind != TokenKind::Word || self.cover[i].is_some() || self.title_at[i].is_some() {
+            return false;
+        }
+        let text = nt.token_text(i);
+        if text.chars().count() < 2 || self.stop(text) || self.cx.patterns.kin.contains(text) {
+            return false;
+        }
+        if is_arabic(text) {
+            true
+        } else {
+            self.capitalized(i)
+        }
+    }
+
+    fn stop(&self, text: &str) -> bool {
+        let sw = &self.cx.patterns.stopwords;
+        clitic_lookup(sw, text).is_some()
+    }
+
+    fn capitalized(&self, i: usize) -> bool {
+        self.cx.orig[self.cx.nt.tokens[i].orig.clone()]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
+
+    /// Arabic names need two words; a word with the article only follows عبد / أبو / بن
+    /// ("عبد الله"), since unlisted names are mostly transliterated foreign names and "X العلاقات"
+    /// is a verb and its object far more often than a name.
+    fn name_ok(&self, r: &Range<usize>) -> bool {
+        let nt = self.cx.nt;
+        let first = nt.token_text(r.start);
+        if !is_arabic(first) {
+            return true;
+        }
+        r.len() >= 2
+            && r.clone().all(|i| {
+                !nt.token_text(i).starts_with("ال")
+                    || (i > r.start && matches!(nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن"))
+            })
+    }
+
+    fn name_forward(&self, j: usize) -> Option<Range<usize>> {
+        let n = self.cx.nt.tokens.len();
+        let mut k = j;
+        while k < n && k - j < 4 && self.name_word(k) {
+            k += 1;
+        }
+        (k > j && self.name_ok(&(j..k))).then_some(j..k)
+    }
+
+    fn name_backward(&self, last: usize) -> Option<Range<usize>> {
+        let mut k = last + 1;
+        while k > 0 && last + 1 - k < 4 && self.name_word(k - 1) {
+            k -= 1;
+        }
+        (k <= last && self.name_ok(&(k..last + 1))).then_some(k..last + 1)
+    }
+
+    fn person(&self, r: Range<usize>, rule_id: &str, confidence: f64, role: String) -> Candidate {
+        self.candidate(r, 0, EntityType::Person, rule_id, confidence, role)
+    }
+
+    fn candidate(
+        &self,
+        r: Range<usize>,
+        skip: usize,
+        ty: EntityType,
+        rule_id: &str,
+        confidence: f64,
+        role: String,
+    ) -> Candidate {
+        let nt = self.cx.nt;
+        let norm = nt.tokens[r.start].norm.start + skip..nt.tokens[r.end - 1].norm.end;
+        let key = nt.text[norm.clone()].to_owned();
+        Candidate {
+            field: self.cx.field,
+            orig: nt.orig_range(self.cx.orig, norm.clone()),
+            norm,
+            referent: Referent::Unlisted(ty, key),
+            rule_id: rule_id.to_owned(),
+            confidence,
+            priority: -1,
+            role,
+        }
+    }
+
+    /// "وزارة" + [one bare word] + definite words / nationality adjectives / places.
+    fn arabic_org(&self, i: usize, clitic_len: usize) -> Option<Candidate> {
+        let nt = self.cx.nt;
+        let n = nt.tokens.len();
+        let mut k = i + 1;
+        while k < n && k - i <= 6 {
+            if let Some(c) = self.cover[k] {
+                let _ = c;
+                break;
+            }
+            let t = &nt.tokens[k];
+            let text = nt.token_text(k);
+            if t.kind != TokenKind::Word || self.stop(text) || self.title_at[k].is_some() {
+                break;
+            }
+            let definite = text.starts_with("ال") || text.starts_with("لل");
+            if !(definite || k == i + 1) {
+                break;
+            }
+            k += 1;
+        }
+        // A bare word right after the head ("معهد يونسي") needs a definite word after it.
+        if k == i + 2
+            && !nt.token_text(i + 1).starts_with("ال")
+            && !nt.token_text(i + 1).starts_with("لل")
+        {
+            return None;
+        }
+        // Nationality adjectives and places right after belong to the name ("الروسية").
+        if k > i + 1 {
+            while k < n {
+                match self.cover[k] {
+                    Some(_) if self.cover_type_is_adjectival(k) => k += 1,
+                    _ => break,
+                }
+            }
+        }
+        if k <= i + 1 {
+            return None;
+        }
+        let start = nt.tokens[i].norm.start + clitic_len;
+        let phrase = &nt.text[start..nt.tokens[k - 1].norm.end];
+        let generic = &self.cx.patterns.org_generic;
+        if generic.contains(phrase) {
+            return None;
+        }
+        Some(self.candidate(
+            i..k,
+            clitic_len,
+            EntityType::Organization,
+            "patterns.toml:organization",
+            0.6,
+            String::new(),
+        ))
+    }
+
+    fn cover_type_is_adjectival(&self, k: usize) -> bool {
+        // The token is covered by a gazetteer hit; adjectives are NORP words that start with ال.
+        let text = self.cx.nt.token_text(k);
+        text.starts_with("ال") && self.cover[k].is_some() && !self.stop(text)
+    }
+
+    /// A capitalized run around an English head word: "Korean Central News Agency", "Ministry of Defence".
+    fn english_org(&self, i: usize) -> Option<Candidate> {
+        let nt = self.cx.nt;
+        let n = nt.tokens.len();
+        let cap = |k: usize| {
+            nt.tokens[k].kind == TokenKind::Word
+                && self.cover[k].is_none()
+                && self.capitalized(k)
+                && !self.stop(nt.token_text(k))
+        };
+        let mut a = i;
+        while a > 0 && i - a < 4 && cap(a - 1) {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < n && b - i < 6 {
+            if cap(b) || (self.cover[b].is_some() && self.capitalized(b)) {
+                b += 1;
+            } else if matches!(nt.token_text(b), "of" | "for" | "and" | "on")
+                && b + 1 < n
+                && (cap(b + 1) || self.cover[b + 1].is_some() && self.capitalized(b + 1))
+            {
+                b += 2;
+            } else {
+                break;
+            }
+        }
+        (b - a >= 2).then(|| {
+            self.candidate(
+                a..b,
+                0,
+                EntityType::Organization,
+                "patterns.toml:organization",
+                0.6,
+                String::new(),
+            )
+        })
+    }
+}
+
+fn token_span(nt: &NormText, norm: &Range<usize>) -> Range<usize> {
+    first_token(nt, norm)..last_token(nt, norm) + 1
+}
+
+fn first_token(nt: &NormText, norm: &Range<usize>) -> usize {
+    nt.token_at(norm.start).unwrap_or(0)
+}
+
+fn last_token(nt: &NormText, norm: &Range<usize>) -> usize {
+    nt.token_at(norm.end.saturating_sub(1)).unwrap_or(0)
+}
+
+/// Looks `tok` up in `set` as it is, then without a leading proclitic (و ف ب ل ك and pairs).
+/// Returns the byte length of the clitic that had to be removed.
+pub fn clitic_lookup(set: &std::collections::HashSet<String>, tok: &str) -> Option<usize> {
+    if set.contains(tok) {
+        return Some(0);
+    }
+    ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"]
+        .into_iter()
+        .find(|p| {
+            tok.strip_prefix(p)
+                .is_some_and(|rest| rest.chars().count() >= 2 && set.contains(rest))
+        })
+        .map(str::len)
+}
+
+fn is_arabic(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
