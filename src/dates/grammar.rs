@@ -1,0 +1,993 @@
+//! The date grammar: a left-to-right walk over tokens trying every pattern at each token and
+//! keeping the longest match.
+
+use jiff::civil::Date;
+
+use super::lexicon::{Lexicon, Meaning, Rel, Unit};
+use super::resolve::{
+    add_days, add_months, iso_week, valid_day, weekday_after, weekday_before, weekday_near, ymd,
+};
+use crate::text::{NormText, TokenKind};
+
+/// Proclitics that may stand before the first word of a date, longest first.
+const CLITICS: [&str; 11] = ["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
+
+/// How the first token of a lookup may carry proclitics.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum View {
+    /// The token as it is.
+    Exact,
+    /// The first word of a span: proclitics before an ال word or a number, و/ف before any word
+    /// of three letters or more, and "لل" for ل + ال (the span then starts at the second ل).
+    Clitic,
+    /// A context word: the token, or the token without a leading و/ف ("وفي").
+    Lax,
+}
+
+/// A lexicon hit: the value the filter kept, the token after it, its start byte in the text.
+struct Lx<T> {
+    v: T,
+    end: usize,
+    start: usize,
+}
+
+/// A candidate match.
+pub(super) struct Cand {
+    /// Start byte in the normalized text.
+    pub start: usize,
+    /// Index of the token after the match.
+    pub end: usize,
+    pub value: String,
+    pub rule: &'static str,
+    pub conf: f64,
+}
+
+/// A year number: value, digit count, start byte, token after it, whether it is marked AH.
+#[derive(Clone, Copy)]
+struct YearTok {
+    y: i64,
+    digits: usize,
+    start: usize,
+    end: usize,
+    marked: bool,
+    ah: bool,
+}
+
+/// One text being read.
+pub(super) struct Cx<'a> {
+    nt: &'a NormText,
+    toks: Vec<&'a str>,
+    lex: &'a Lexicon,
+    r: Option<Date>,
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn new(nt: &'a NormText, lex: &'a Lexicon, r: Option<Date>) -> Cx<'a> {
+        let toks = (0..nt.tokens.len()).map(|i| nt.token_text(i)).collect();
+        Cx { nt, toks, lex, r }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn tok(&self, i: usize) -> &'a str {
+        self.toks.get(i).copied().unwrap_or("")
+    }
+
+    pub(super) fn is_punct(&self, i: usize) -> bool {
+        self.nt
+            .tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Punct)
+    }
+
+    /// Whether token `i` is punctuation or past the end (a boundary after a match).
+    fn boundary(&self, i: usize) -> bool {
+        i >= self.len() || self.is_punct(i)
+    }
+
+    /// Whether `i` is the first token or follows punctuation.
+    fn boundary_before(&self, i: usize) -> bool {
+        i == 0 || self.is_punct(i - 1)
+    }
+
+    pub(super) fn norm_end(&self, end_tok: usize) -> usize {
+        self.nt.tokens[end_tok - 1].norm.end
+    }
+
+    /// Whether the token could start a date: a digit, or a lexicon word (with or without clitics).
+    pub(super) fn may_start(&self, i: usize) -> bool {
+        let t = self.toks[i];
+        let starts = |k: &str| {
+            self.lex
+                .get(k)
+                .is_some_and(|l| l.iter().any(|e| e.meaning.can_start()))
+        };
+        if t.bytes().any(|b| b.is_ascii_digit()) || starts(t) {
+            return true;
+        }
+        CLITICS
+            .iter()
+            .any(|c| t.strip_prefix(c).is_some_and(starts))
+            || t.strip_prefix("لل").is_some_and(|r| !r.is_empty())
+    }
+
+    /// The longest lexicon entry at token `i` whose meaning `f` keeps.
+    fn lex<T>(&self, i: usize, view: View, f: impl Fn(Meaning) -> Option<T>) -> Option<Lx<T>> {
+        let tok = *self.toks.get(i)?;
+        let base = self.nt.tokens[i].norm.start;
+        let mut best: Option<Lx<T>> = None;
+        // `weak`: the key was reached by stripping a proclitic other than و/ف from a word that
+        // does not start with ال; day words are then refused ("لامس" is "touched", not ل + أمس).
+        let mut try_key = |key: &str, skip: usize, weak: bool| {
+            let Some(list) = self.lex.get(key) else {
+                return;
+            };
+            for e in list {
+                if weak && matches!(e.meaning, Meaning::Day { .. }) {
+                    continue;
+                }
+                let end = i + 1 + e.rest.len();
+                if end > self.len() || best.as_ref().is_some_and(|b| b.end >= end) {
+                    continue;
+                }
+                if !e
+                    .rest
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| self.toks[i + 1 + k] == w)
+                {
+                    continue;
+                }
+                if let Some(v) = f(e.meaning) {
+                    best = Some(Lx {
+                        v,
+                        end,
+                        start: base + skip,
+                    });
+                }
+            }
+        };
+        try_key(tok, 0, false);
+        match view {
+            View::Exact => {}
+            View::Lax => {
+                for c in ["و", "ف"] {
+                    if let Some(r) = tok.strip_prefix(c) {
+                        try_key(r, c.len(), false);
+                    }
+                }
+            }
+            View::Clitic => {
+                for c in CLITICS {
+                    let Some(r) = tok.strip_prefix(c) else {
+                        continue;
+                    };
+                    let strong = r.starts_with("ال") || all_digits(r) || c == "و" || c == "ف";
+                    if r.starts_with("ال") || all_digits(r) || r.chars().count() >= 3 {
+                        try_key(r, c.len(), !strong);
+                    }
+                }
+                for pre in ["لل", "ولل", "فلل"] {
+                    if let Some(r) = tok.strip_prefix(pre).filter(|r| !r.is_empty()) {
+                        let key = format!("ال{r}");
+                        try_key(&key, pre.len() - "ل".len(), false);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether token `i - 1` exists and has a meaning `f` keeps.
+    fn prev_has(&self, i: usize, view: View, f: impl Fn(Meaning) -> bool) -> bool {
+        i > 0 && self.has(i - 1, view, f)
+    }
+
+    fn has(&self, i: usize, view: View, f: impl Fn(Meaning) -> bool) -> bool {
+        self.lex(i, view, |m| f(m).then_some(())).is_some()
+    }
+
+    /// Splits proclitics off a token for a number: (bytes skipped, rest).
+    fn strip_for_number(&self, i: usize, first: bool) -> Option<(usize, &'a str)> {
+        let tok = *self.toks.get(i)?;
+        if tok.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+            return Some((0, tok));
+        }
+        if !first {
+            return None;
+        }
+        CLITICS.iter().find_map(|c| {
+            tok.strip_prefix(c)
+                .filter(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
+                .map(|r| (c.len(), r))
+        })
+    }
+
+    /// A day number 1-31 at token `i`: "19", "19th", "الـ19" (→ "ال19"). Returns (day, start, end).
+    fn day_at(&self, i: usize, first: bool) -> Option<(u8, usize, usize)> {
+        let tok = *self.toks.get(i)?;
+        let base = self.nt.tokens[i].norm.start;
+        let (skip, rest) = match self.strip_for_number(i, first) {
+            Some(x) => x,
+            None => {
+                let p = if first {
+                    ["ال", "وال", "بال", "فال"]
+                        .iter()
+                        .find(|p| tok.starts_with(**p))?
+                } else {
+                    &"ال"
+                };
+                let r = tok.strip_prefix(p)?;
+                (p.len() - "ال".len(), r)
+            }
+        };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let suffix = &rest[digits..];
+        if !(1..=2).contains(&digits) || !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+            return None;
+        }
+        let d: u8 = rest[..digits].parse().ok()?;
+        (1..=31).contains(&d).then_some((d, base + skip, i + 1))
+    }
+
+    /// A day before a month: a number ("19", "الـ19"), optionally followed by "من"/"of", or a
+    /// written-out ordinal that must be followed by "من" ("السابع من"). Returns (day, start, token
+    /// after the day and its "من").
+    fn day_before_month(&self, i: usize, first: bool) -> Option<(u8, usize, usize)> {
+        let of = |k: usize| {
+            self.lex(k, View::Exact, |m| (m == Meaning::Of).then_some(()))
+                .map(|o| o.end)
+        };
+        if let Some((d, s, e)) = self.day_at(i, first) {
+            return Some((d, s, of(e).unwrap_or(e)));
+        }
+        let view = if first { View::Clitic } else { View::Exact };
+        let o = self.lex(i, view, |m| match m {
+            Meaning::Ordinal(d) => Some(d),
+            _ => None,
+        })?;
+        Some((o.v, o.start, of(o.end)?))
+    }
+
+    /// A year number of 3-4 digits at token `i`, with an optional AD/AH mark glued ("2024م",
+    /// "1445هـ") or as the next token ("1445 هـ").
+    fn year_at(&self, i: usize, first: bool) -> Option<YearTok> {
+        let (skip, rest) = self.strip_for_number(i, first)?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(3..=4).contains(&digits) {
+            return None;
+        }
+        let y: i64 = rest[..digits].parse().ok()?;
+        let suffix = &rest[digits..];
+        let mark = |m: Meaning| match m {
+            Meaning::Ad => Some(false),
+            Meaning::Ah => Some(true),
+            _ => None,
+        };
+        let start = self.nt.tokens[i].norm.start + skip;
+        let mut yt = YearTok {
+            y,
+            digits,
+            start,
+            end: i + 1,
+            marked: false,
+            ah: false,
+        };
+        if !suffix.is_empty() {
+            let ah = self
+                .lex
+                .get(suffix)?
+                .iter()
+                .find(|e| e.rest.is_empty())
+                .and_then(|e| mark(e.meaning))?;
+            yt.marked = true;
+            yt.ah = ah;
+        } else if let Some(l) = self.lex(i + 1, View::Exact, mark) {
+            yt.marked = true;
+            yt.ah = l.v;
+            yt.end = l.end;
+        }
+        Some(yt)
+    }
+
+    fn is_year_like(&self, i: usize) -> bool {
+        self.year_at(i, false).is_some_and(|y| y.digits == 4)
+    }
+
+    /// Every pattern at token `i`; the longest wins (the earlier pattern on a tie).
+    pub(super) fn best_at(&self, i: usize) -> Option<Cand> {
+        let cands = [
+            self.numeric(i),
+            self.weekday_phrase(i),
+            self.month_date(i, true),
+            self.hijri(i),
+            self.relative_unit(i),
+            self.day_word(i),
+            self.year(i),
+            self.decade(i),
+        ];
+        let mut best: Option<Cand> = None;
+        for c in cands.into_iter().flatten() {
+            if best.as_ref().is_none_or(|b| c.end > b.end) {
+                best = Some(c);
+            }
+        }
+        best
+    }
+
+    /// 19/06/2024, 2024-06-19, 19-06-2024, 19.06.2024 (day first when both could be the month).
+    fn numeric(&self, i: usize) -> Option<Cand> {
+        let (skip, a) = self.strip_for_number(i, true)?;
+        let sep = self.tok(i + 1);
+        if !matches!(sep, "/" | "-" | ".") || self.tok(i + 3) != sep || !all_digits(a) {
+            return None;
+        }
+        let (b, c) = (self.tok(i + 2), self.tok(i + 4));
+        if !all_digits(b) || !all_digits(c) {
+            return None;
+        }
+        // Not part of a longer chain (phone numbers, versions).
+        if (self.tok(i + 5) == sep && all_digits(self.tok(i + 6)))
+            || (i >= 2 && self.tok(i - 1) == sep && all_digits(self.tok(i - 2)))
+        {
+            return None;
+        }
+        let n = |s: &str| s.parse::<i64>().ok();
+        let (y, m, d) = if a.len() == 4 && b.len() <= 2 && c.len() <= 2 {
+            (n(a)?, n(b)?, n(c)?)
+        } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+            let (a, b) = (n(a)?, n(b)?);
+            if b > 12 && a <= 12 {
+                (n(c)?, a, b)
+            } else {
+                (n(c)?, b, a)
+            }
+        } else {
+            return None;
+        };
+        if !(1000..=2100).contains(&y)
+            || !(1..=12).contains(&m)
+            || !valid_day(Some(y), m as u8, d.clamp(0, 99) as u8)
+        {
+            return None;
+        }
+        let start = self.nt.tokens[i].norm.start + skip;
+        Some(Cand {
+            start,
+            end: i + 5,
+            value: format!("{y:04}-{m:02}-{d:02}"),
+            rule: "date/numeric",
+            conf: 0.95,
+        })
+    }
+
+    /// [يوم|اليوم|أمس|غدا|last|next] weekday [الماضي|المقبل|السابق] [, day month year].
+    fn weekday_phrase(&self, i: usize) -> Option<Cand> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Lead {
+            None,
+            Day(i8),
+            Marker,
+            Rel(Rel),
+        }
+        let mut lead = Lead::None;
+        let mut j = i;
+        let mut start = None;
+        if let Some(l) = self.lex(i, View::Clitic, |m| match m {
+            Meaning::Day { offset, .. } => Some(Lead::Day(offset)),
+            Meaning::DayMarker => Some(Lead::Marker),
+            Meaning::Before(r) if r != Rel::Anaphoric => Some(Lead::Rel(r)),
+            _ => None,
+        }) {
+            if self.has(l.end, View::Exact, |m| matches!(m, Meaning::Weekday { .. })) {
+                lead = l.v;
+                j = l.end;
+                start = Some(l.start);
+            }
+        }
+        let view = if lead == Lead::None {
+            View::Clitic
+        } else {
+            View::Exact
+        };
+        let w = self.lex(j, view, |m| match m {
+            Meaning::Weekday { num, ambiguous } => Some((num, ambiguous)),
+            _ => None,
+        })?;
+        let (num, ambiguous) = w.v;
+        let start = start.unwrap_or(w.start);
+        let mut end = w.end;
+        let mut rel = match lead {
+            Lead::Rel(r) => Some(r),
+            _ => None,
+        };
+        if rel.is_none() {
+            if let Some(r) = self.lex(end, View::Exact, |m| match m {
+                Meaning::After(r) => Some(r),
+                _ => None,
+            }) {
+                rel = Some(r.v);
+                end = r.end;
+            }
+        }
+        if lead == Lead::None {
+            let blocked = self.prev_has(i, View::Lax, |m| m == Meaning::WeekdayBlockAfter)
+                || self.has(w.end, View::Exact, |m| m == Meaning::WeekdayBlockBefore);
+            if blocked {
+                return None;
+            }
+        }
+        if ambiguous && lead == Lead::None && rel.is_none() {
+            let cue = self.boundary_before(i)
+                || self.boundary(end)
+                || self.has(end, View::Exact, |m| m == Meaning::WeekdayCue)
+                || self.prev_has(i, View::Exact, |m| matches!(m, Meaning::Weekday { .. }));
+            if !cue {
+                return None;
+            }
+        }
+        let conf = match (lead, rel, ambiguous) {
+            (Lead::None, None, true) => 0.7,
+            (Lead::None, None, false) => 0.8,
+            _ => 0.9,
+        };
+        // "يوم الخميس 27 يوليو 2023": the calendar date is the value.
+        let k = if self.tok(end) == "," { end + 1 } else { end };
+        if let Some(c) = self
+            .month_date(k, false)
+            .filter(|c| c.rule == "date/day-month")
+        {
+            return Some(Cand {
+                start,
+                end: c.end,
+                value: c.value,
+                rule: "date/weekday-date",
+                conf: 0.95,
+            });
+        }
+        let value = match self.r {
+            None => None,
+            Some(r) => match (rel, lead) {
+                (Some(Rel::Anaphoric), _) => None,
+                (Some(Rel::Past), _) => weekday_before(r, num, true),
+                (Some(Rel::Next), _) => weekday_after(r, num, true),
+                (_, Lead::Day(0)) => weekday_before(r, num, false),
+                (_, Lead::Day(o)) if o < 0 => weekday_before(r, num, true),
+                (_, Lead::Day(_)) => weekday_after(r, num, true),
+                _ => weekday_near(r, num),
+            },
+        };
+        Some(Cand {
+            start,
+            end,
+            value: value.map(ymd).unwrap_or_default(),
+            rule: "date/weekday",
+            conf,
+        })
+    }
+
+    /// أمس، يوم أمس، غدا، yesterday, today; "اليوم" only after a part of the day ("صباح اليوم").
+    fn day_word(&self, i: usize) -> Option<Cand> {
+        let l = self.lex(i, View::Clitic, |m| match m {
+            Meaning::Day { offset, alone } => Some((offset, alone)),
+            _ => None,
+        })?;
+        let (offset, alone) = l.v;
+        if !alone && !self.prev_has(i, View::Lax, |m| m == Meaning::DayPart) {
+            return None;
+        }
+        let value = self
+            .r
+            .and_then(|r| add_days(r, i64::from(offset)))
+            .map(ymd)
+            .unwrap_or_default();
+        Some(Cand {
+            start: l.start,
+            end: l.end,
+            value,
+            rule: "date/day-word",
+            conf: 0.85,
+        })
+    }
+
+    /// الشهر الماضي، الأسبوع المقبل، العام الجاري، اليوم السابق، هذا العام، last week, next year.
+    fn relative_unit(&self, i: usize) -> Option<Cand> {
+        let unit = |m: Meaning| match m {
+            Meaning::Unit(u) => Some(u),
+            _ => None,
+        };
+        let (start, end, u, rel) = if let Some(b) = self.lex(i, View::Clitic, |m| match m {
+            Meaning::Before(r) => Some(r),
+            _ => None,
+        }) {
+            let un = self
+                .lex(b.end, View::Exact, unit)
+                .filter(|u| u.v != Unit::Day)?;
+            (b.start, un.end, un.v, b.v)
+        } else {
+            let un = self.lex(i, View::Clitic, unit)?;
+            let r = self.lex(un.end, View::Exact, |m| match m {
+                Meaning::After(r) => Some(r),
+                _ => None,
+            })?;
+            if un.v == Unit::Year && self.prev_has(i, View::Lax, |m| m == Meaning::YearUnitBlock) {
+                return None;
+            }
+            (un.start, r.end, un.v, r.v)
+        };
+        let value = match (self.r, rel) {
+            (None, _) | (_, Rel::Anaphoric) => String::new(),
+            (Some(r), rel) => {
+                let delta = match rel {
+                    Rel::Past => -1,
+                    Rel::Next => 1,
+                    _ => 0,
+                };
+                match u {
+                    Unit::Day | Unit::Night => add_days(r, delta).map(ymd).unwrap_or_default(),
+                    Unit::Week => add_days(r, 7 * delta).map(iso_week).unwrap_or_default(),
+                    Unit::Month => {
+                        let (y, m) = add_months(i64::from(r.year()), i64::from(r.month()), delta);
+                        format!("{y:04}-{m:02}")
+                    }
+                    Unit::Year => format!("{:04}", i64::from(r.year()) + delta),
+                }
+            }
+        };
+        Some(Cand {
+            start,
+            end,
+            value,
+            rule: "date/relative",
+            conf: 0.85,
+        })
+    }
+
+    /// [يوم] [19 [من]] [شهر] month [/month | (month)] [19] [, 2024 | من عام 2024 | من العام الماضي |
+    /// الماضي | هذا العام]; English "last June", "June 19, 2024", "19th of June".
+    fn month_date(&self, i: usize, first: bool) -> Option<Cand> {
+        let month = |m: Meaning| match m {
+            Meaning::Month {
+                num,
+                ambiguous,
+                english,
+            } => Some((num, ambiguous, english)),
+            _ => None,
+        };
+        let fv = |started: bool| {
+            if first && !started {
+                View::Clitic
+            } else {
+                View::Exact
+            }
+        };
+        let mut j = i;
+        let mut start: Option<usize> = None;
+        let mut day: Option<u8> = None;
+        let mut pre_rel: Option<Rel> = None;
+        let mut marker = false;
+        // يوم + day number
+        if let Some(m) = self.lex(j, fv(false), |m| (m == Meaning::DayMarker).then_some(())) {
+            if self.day_at(m.end, false).is_some() {
+                start = Some(m.start);
+                j = m.end;
+            }
+        }
+        if let Some((d, s, k)) = self.day_before_month(j, first && start.is_none()) {
+            if self.lex(k, View::Exact, month).is_some()
+                || (self.has(k, View::Exact, |m| m == Meaning::MonthMarker) && k + 1 < self.len())
+            {
+                day = Some(d);
+                start.get_or_insert(s);
+                j = k;
+            } else if start.is_some() {
+                return None;
+            }
+        }
+        if day.is_none() && start.is_none() {
+            if let Some(b) = self.lex(j, fv(false), |m| match m {
+                Meaning::Before(r) if r != Rel::Anaphoric => Some(r),
+                _ => None,
+            }) {
+                if self.lex(b.end, View::Exact, month).is_some() {
+                    pre_rel = Some(b.v);
+                    start = Some(b.start);
+                    j = b.end;
+                }
+            }
+        }
+        if let Some(mm) = self.lex(j, fv(start.is_some()), |m| {
+            (m == Meaning::MonthMarker).then_some(())
+        }) {
+            if self.lex(mm.end, View::Exact, month).is_some() {
+                marker = true;
+                start.get_or_insert(mm.start);
+                j = mm.end;
+            }
+        }
+        let m = self.lex(j, fv(start.is_some()), month)?;
+        let start = start.unwrap_or(m.start);
+        let (num, mut ambiguous, english) = m.v;
+        j = m.end;
+        // A pair with another name of the same month.
+        let mut paired = false;
+        let same = |k: usize| self.lex(k, View::Exact, month).filter(|m2| m2.v.0 == num);
+        if matches!(self.tok(j), "/" | "-") {
+            if let Some(m2) = same(j + 1) {
+                paired = true;
+                j = m2.end;
+            }
+        } else if self.tok(j) == "(" {
+            if let Some(m2) = same(j + 1).filter(|m2| self.tok(m2.end) == ")") {
+                paired = true;
+                j = m2.end + 1;
+            }
+        }
+        if paired {
+            ambiguous = false;
+        }
+        // English: June 19, Jan. 15
+        let mut day_after = false;
+        if day.is_none() && english {
+            let k = if self.tok(j) == "." && !paired {
+                j + 1
+            } else {
+                j
+            };
+            if let Some((d, _, e)) = self.day_at(k, false) {
+                if !self.has(e, View::Exact, |m| m == Meaning::Count) {
+                    day = Some(d);
+                    day_after = true;
+                    j = e;
+                }
+            }
+        }
+        // Tail: a year, a relative year, or a relative word.
+        let mut year: Option<i64> = None;
+        let mut year_off: Option<i64> = None;
+        let mut rel = pre_rel;
+        let plain_year = |k: usize| {
+            self.year_at(k, false)
+                .filter(|y| y.digits == 4 && !y.ah && (1000..=2100).contains(&y.y))
+                .filter(|y| !self.has(y.end, View::Exact, |m| m == Meaning::Count))
+        };
+        let rel_year = |k: usize| -> Option<(i64, usize)> {
+            let after = |m: Meaning| match m {
+                Meaning::After(r) if r != Rel::Anaphoric => Some(r),
+                Meaning::Before(r) if r != Rel::Anaphoric => Some(r),
+                _ => None,
+            };
+            let off = |r: Rel| match r {
+                Rel::Past => -1,
+                Rel::Next => 1,
+                _ => 0,
+            };
+            let is_year = |m: Meaning| m == Meaning::Unit(Unit::Year);
+            if let Some(u) = self.lex(k, View::Exact, |m| is_year(m).then_some(())) {
+                let r = self.lex(u.end, View::Exact, |m| {
+                    if matches!(m, Meaning::After(_)) {
+                        after(m)
+                    } else {
+                        None
+                    }
+                })?;
+                return Some((off(r.v), r.end));
+            }
+            let b = self.lex(k, View::Exact, |m| {
+                if matches!(m, Meaning::Before(_)) {
+                    after(m)
+                } else {
+                    None
+                }
+            })?;
+            let u = self.lex(b.end, View::Exact, |m| is_year(m).then_some(()))?;
+            Some((off(b.v), u.end))
+        };
+        let k = if day_after && self.tok(j) == "," {
+            j + 1
+        } else {
+            j
+        };
+        let marked = self
+            .lex(k, View::Exact, |m| (m == Meaning::YearMarker).then_some(()))
+            .map(|l| l.end);
+        if let Some(y) = plain_year(k).or_else(|| marked.and_then(plain_year)) {
+            year = Some(y.y);
+            j = y.end;
+        } else if let Some(of) = self.lex(j, View::Exact, |m| (m == Meaning::Of).then_some(())) {
+            let k = self
+                .lex(of.end, View::Exact, |m| {
+                    (m == Meaning::YearMarker).then_some(())
+                })
+                .map_or(of.end, |l| l.end);
+            if let Some(y) = plain_year(k) {
+                year = Some(y.y);
+                j = y.end;
+            } else if let Some((o, e)) = rel_year(of.end) {
+                year_off = Some(o);
+                j = e;
+            }
+        } else if let Some(r) = self.lex(j, View::Exact, |m| match m {
+            Meaning::After(r) if r != Rel::Anaphoric => Some(r),
+            _ => None,
+        }) {
+            rel = Some(r.v);
+            j = r.end;
+        } else if let Some((o, e)) = rel_year(j) {
+            year_off = Some(o);
+            j = e;
+        }
+        let dated = day.is_some() || year.is_some() || year_off.is_some() || rel.is_some();
+        if ambiguous && !dated && !paired && !marker {
+            let prep = self.prev_has(i, View::Lax, |m| m == Meaning::Prep);
+            if !(prep && self.boundary(j)) {
+                return None;
+            }
+        }
+        if english
+            && !dated
+            && !paired
+            && !marker
+            && !self.prev_has(i, View::Lax, |m| m == Meaning::Prep)
+        {
+            return None;
+        }
+        if let Some(d) = day {
+            if !valid_day(year, num, d) {
+                return None;
+            }
+        }
+        let y = match (year, self.r) {
+            (Some(y), _) => Some(y),
+            (None, None) => None,
+            (None, Some(r)) => {
+                let (ry, rm) = (i64::from(r.year()), i64::from(r.month()));
+                let m = i64::from(num);
+                Some(match (year_off, rel) {
+                    (Some(o), _) => ry + o,
+                    (None, Some(Rel::Past)) => ry - i64::from(m >= rm),
+                    (None, Some(Rel::Next)) => ry + i64::from(m <= rm),
+                    _ => ry,
+                })
+            }
+        };
+        let value = match (y, day) {
+            (Some(y), Some(d)) if valid_day(Some(y), num, d) => format!("{y:04}-{num:02}-{d:02}"),
+            (Some(_), Some(_)) => String::new(),
+            (Some(y), None) => format!("{y:04}-{num:02}"),
+            (None, _) => String::new(),
+        };
+        let conf = if year.is_some() {
+            0.95
+        } else if dated || paired {
+            0.9
+        } else if ambiguous {
+            0.7
+        } else {
+            0.8
+        };
+        let rule = if day.is_some() {
+            "date/day-month"
+        } else {
+            "date/month"
+        };
+        Some(Cand {
+            start,
+            end: j,
+            value,
+            rule,
+            conf,
+        })
+    }
+
+    /// [19] [شهر] رمضان [1445 [هـ]]: needs a day or a year. Value `AH1445-09-19`.
+    fn hijri(&self, i: usize) -> Option<Cand> {
+        let hijri = |m: Meaning| match m {
+            Meaning::Hijri(n) => Some(n),
+            _ => None,
+        };
+        let mut j = i;
+        let mut start = None;
+        let mut day = None;
+        if let Some((d, s, k)) = self.day_before_month(i, true) {
+            if self.lex(k, View::Exact, hijri).is_some() {
+                day = Some(d);
+                start = Some(s);
+                j = k;
+            }
+        }
+        let view = if start.is_some() {
+            View::Exact
+        } else {
+            View::Clitic
+        };
+        if let Some(mm) = self.lex(j, view, |m| (m == Meaning::MonthMarker).then_some(())) {
+            if self.lex(mm.end, View::Exact, hijri).is_some() {
+                start.get_or_insert(mm.start);
+                j = mm.end;
+            }
+        }
+        let view = if start.is_some() {
+            View::Exact
+        } else {
+            View::Clitic
+        };
+        let m = self.lex(j, view, hijri)?;
+        let start = start.unwrap_or(m.start);
+        j = m.end;
+        let marked = self
+            .lex(j, View::Exact, |m| (m == Meaning::YearMarker).then_some(()))
+            .map_or(j, |l| l.end);
+        let year = self
+            .year_at(marked, false)
+            .filter(|y| ((1..=1600).contains(&y.y) && !y.marked) || y.ah);
+        if let Some(y) = year {
+            j = y.end;
+        }
+        if day.is_none() && year.is_none() {
+            return None;
+        }
+        if day.is_some_and(|d| d > 30) {
+            return None;
+        }
+        let value = match (year, day) {
+            (Some(y), Some(d)) => format!("AH{:04}-{m:02}-{d:02}", y.y, m = m.v),
+            (Some(y), None) => format!("AH{:04}-{:02}", y.y, m.v),
+            (None, _) => String::new(),
+        };
+        Some(Cand {
+            start,
+            end: j,
+            value,
+            rule: "date/hijri",
+            conf: 0.9,
+        })
+    }
+
+    /// عام 2020، 2024م، 1445 هـ، 1950-1953, and bare years 1900-2099 in a date context.
+    fn year(&self, i: usize) -> Option<Cand> {
+        let marker = self.lex(i, View::Clitic, |m| {
+            (m == Meaning::YearMarker).then_some(())
+        });
+        let y1 = match &marker {
+            Some(mk) => self.year_at(mk.end, false)?,
+            None => self.year_at(i, true)?,
+        };
+        let start = marker.as_ref().map_or(y1.start, |m| m.start);
+        let first_tok = marker.as_ref().map_or(i, |m| m.end);
+        if y1.ah {
+            let v = format!("AH{:04}", y1.y);
+            return Some(Cand {
+                start,
+                end: y1.end,
+                value: v,
+                rule: "date/year",
+                conf: 0.9,
+            });
+        }
+        if y1.digits != 4 && !y1.marked {
+            return None;
+        }
+        let lo = if marker.is_some() || y1.marked {
+            100
+        } else {
+            1900
+        };
+        let in_range = |y: i64| (lo..=2100).contains(&y);
+        // A range 1950-1953, 2022/2023.
+        if !y1.marked && matches!(self.tok(y1.end), "-" | "/") {
+            if let Some(y2) = self.year_at(y1.end + 1, false) {
+                let chain =
+                    matches!(self.tok(y2.end), "-" | "/") && all_digits(self.tok(y2.end + 1));
+                let ok = y2.digits == 4 && y1.y < y2.y && y2.y - y1.y <= 100 && !y2.ah && !chain;
+                if ok && (1000..=2100).contains(&y1.y) && (1000..=2100).contains(&y2.y) {
+                    let v = format!("{:04}/{:04}", y1.y, y2.y);
+                    return Some(Cand {
+                        start,
+                        end: y2.end,
+                        value: v,
+                        rule: "date/year-range",
+                        conf: 0.9,
+                    });
+                }
+            }
+        }
+        if !in_range(y1.y) {
+            return None;
+        }
+        let conf = if marker.is_some() || y1.marked {
+            0.95
+        } else {
+            0.75
+        };
+        let done = |end: usize| {
+            Some(Cand {
+                start,
+                end,
+                value: format!("{:04}", y1.y),
+                rule: "date/year",
+                conf,
+            })
+        };
+        if marker.is_some() || y1.marked {
+            return done(y1.end);
+        }
+        // Bare year: a count ("2000 جندي") is never a year.
+        let end = y1.end;
+        if self.has(end, View::Exact, |m| m == Meaning::Count) {
+            return None;
+        }
+        let prev_prep = first_tok > 0 && self.has(first_tok - 1, View::Lax, |m| m == Meaning::Prep);
+        let round = y1.y % 100 == 0;
+        let after_ok = !round
+            || self.boundary(end)
+            || self.has(end, View::Exact, |m| matches!(m, Meaning::After(_)));
+        let in_parens = first_tok > 0 && self.tok(first_tok - 1) == "(" && self.tok(end) == ")";
+        let link = |k: usize| self.has(k, View::Exact, |m| m == Meaning::YearLink);
+        // First of a pair: "2014 و2016", "2014 إلى 2016".
+        let pair_first = (link(end) && self.is_year_like(end + 1))
+            || (self.tok(end).starts_with('و')
+                && self
+                    .year_at(end, true)
+                    .is_some_and(|y| y.digits == 4 && y.start > self.nt.tokens[end].norm.start));
+        // Second of a pair.
+        let glued_and = y1.start > self.nt.tokens[i].norm.start && self.tok(i).starts_with('و');
+        let pair_second = (glued_and && i > 0 && self.is_year_like(i - 1))
+            || (i >= 2 && link(i - 1) && self.is_year_like(i - 2));
+        if (prev_prep && after_ok) || in_parens || pair_first || pair_second {
+            return done(end);
+        }
+        None
+    }
+
+    /// الثمانينيات [القرن الماضي], 1990s.
+    fn decade(&self, i: usize) -> Option<Cand> {
+        if let Some(d) = self.lex(i, View::Clitic, |m| match m {
+            Meaning::Decade(n) => Some(n),
+            _ => None,
+        }) {
+            let c = self.lex(d.end, View::Exact, |m| match m {
+                Meaning::Century(c) => Some(c),
+                _ => None,
+            });
+            let end = c.as_ref().map_or(d.end, |c| c.end);
+            if self.has(end, View::Exact, |m| m == Meaning::DecadeBlock) {
+                return None;
+            }
+            let value = match (c, d.v) {
+                (Some(c), n) => format!("{}{n}X", c.v),
+                (None, n @ 3..=9) => format!("19{n}X"),
+                (None, _) => String::new(),
+            };
+            return Some(Cand {
+                start: d.start,
+                end,
+                value,
+                rule: "date/decade",
+                conf: 0.85,
+            });
+        }
+        let t = self.tok(i);
+        let digits = t
+            .strip_suffix('s')
+            .filter(|d| d.len() == 4 && all_digits(d) && d.ends_with('0'))?;
+        let y: i64 = digits.parse().ok()?;
+        if !(1000..=2090).contains(&y) {
+            return None;
+        }
+        let value = format!("{}X", &digits[..3]);
+        Some(Cand {
+            start: self.nt.tokens[i].norm.start,
+            end: i + 1,
+            value,
+            rule: "date/decade",
+            conf: 0.85,
+        })
+    }
+}

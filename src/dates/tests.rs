@@ -1,0 +1,176 @@
+//! Runs the case table `tests/data/dates.toml` against `rules/dates.toml`, and checks validation.
+
+use serde::Deserialize;
+
+use super::DateRules;
+use crate::text::NormText;
+
+const RULES: &str = include_str!("../../rules/dates.toml");
+const CASES: &str = include_str!("../../tests/data/dates.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    text: String,
+    #[serde(default)]
+    reference: Option<String>,
+    /// (span text, value) in text order; empty for negative cases.
+    dates: Vec<(String, String)>,
+}
+
+fn rules() -> DateRules {
+    DateRules::from_toml("dates.toml", RULES).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// (span text, value) of every match.
+fn run(
+    rules: &DateRules,
+    text: &str,
+    reference: Option<jiff::civil::Date>,
+) -> Vec<(String, String)> {
+    let nt = NormText::new(text);
+    rules
+        .find(&nt, reference)
+        .into_iter()
+        .map(|m| (text[nt.orig_range(text, m.norm)].to_owned(), m.value))
+        .collect()
+}
+
+#[test]
+fn case_table() {
+    let rules = rules();
+    let cases: Cases = toml::from_str(CASES).expect("tests/data/dates.toml");
+    assert!(cases.case.len() >= 90, "only {} cases", cases.case.len());
+    let mut failures = Vec::new();
+    for (k, c) in cases.case.iter().enumerate() {
+        let reference = c
+            .reference
+            .as_deref()
+            .map(|r| r.parse::<jiff::civil::Date>().expect("reference date"));
+        let got = run(&rules, &c.text, reference);
+        if got != c.dates {
+            failures.push(format!(
+                "case {k}: {:?}\n   want {:?}\n   got  {:?}",
+                c.text, c.dates, got
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.case.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn matches_are_sorted_and_disjoint() {
+    let rules = rules();
+    let text =
+        "أمس الأربعاء 19/06/2024 يونيو/حزيران 2024 عام 2020 الشهر الماضي (1950-1953) والعام المقبل";
+    let nt = NormText::new(text);
+    let found = rules.find(&nt, Some(jiff::civil::date(2024, 7, 1)));
+    assert_eq!(found.len(), 7);
+    for w in found.windows(2) {
+        assert!(w[0].norm.end <= w[1].norm.start);
+    }
+    for m in &found {
+        assert!((0.0..=1.0).contains(&m.confidence));
+        assert!(m.rule_id.starts_with("date/"));
+        assert!(nt.text.is_char_boundary(m.norm.start) && nt.text.is_char_boundary(m.norm.end));
+    }
+}
+
+#[test]
+fn validation_errors_have_lines() {
+    let src = "[[month]]\nnumber = 1\ngregorian = [\"يناير\"]\n\n[[month]]\nnumber = 2\ngregorian = [\"يناير\", \"\"]\nambiguous = [\"x\"]\n\n[[month]]\nnumber = 13\n";
+    let errs = DateRules::from_toml("dates.toml", src).unwrap_err();
+    let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.starts_with("dates.toml:11:") && e.contains("out of range")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|e| e.starts_with("dates.toml:7:") && e.contains("already")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|e| e.starts_with("dates.toml:7:") && e.contains("empty")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|e| e.starts_with("dates.toml:8:") && e.contains("ambiguous")),
+        "{text:?}"
+    );
+
+    let errs = DateRules::from_toml(
+        "dates.toml",
+        "[units]\nweek = [\"الأسبوع\"]\nfortnight = [\"x\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].line, 3, "{errs:?}");
+}
+
+#[test]
+fn empty_rules_find_nothing() {
+    let nt = NormText::new("أمس الأربعاء 2024");
+    assert!(DateRules::default().find(&nt, None).is_empty());
+}
+
+#[test]
+fn edges_do_not_panic() {
+    let rules = rules();
+    let r = Some(jiff::civil::date(2024, 2, 29));
+    for text in [
+        "",
+        " ",
+        "،",
+        "عام",
+        "يوم",
+        "يوم 19",
+        "19 من",
+        "June 19,",
+        "يونيو (",
+        "يونيو (حزيران",
+        "2024-",
+        "19/06/",
+        "1950-",
+        "الـ",
+        "لل",
+        "للـ",
+        "أمس",
+        "اليوم",
+        "last",
+        "هذا",
+        "29 فبراير",
+        "30 فبراير 2024",
+        "31 ديسمبر 9999",
+        "9999-12-31",
+        "0000/00/00",
+        "الأول من",
+        "١٩٤٥-",
+        "ذي الحجة 99999",
+    ] {
+        let nt = NormText::new(text);
+        for m in rules.find(&nt, r) {
+            assert!(
+                m.norm.start < m.norm.end && m.norm.end <= nt.text.len(),
+                "{text:?}"
+            );
+            let _ = nt.orig_range(text, m.norm);
+        }
+        let _ = rules.find(&nt, None);
+    }
+}
