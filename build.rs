@@ -1,4 +1,5 @@
-//! Build script: embeds the default rules directory into the binary.
+//! Build script: embeds the default rules directory into the binary and compiles the
+//! `khabar.v1` protobuf definitions (pure Rust through `protox`: no system `protoc` needed).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -6,6 +7,24 @@ use std::path::{Path, PathBuf};
 fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
     embed_rules(Path::new("rules"), &out_dir.join("embedded_rules.rs"));
+    compile_protos(&out_dir);
+}
+
+/// Generates the prost messages and tonic client/server for `proto/khabar/v1/classifier.proto`
+/// and writes the encoded file descriptor set (`khabar_descriptor.bin`) used by server reflection.
+fn compile_protos(out_dir: &Path) {
+    println!("cargo:rerun-if-changed=proto");
+    println!("cargo:rerun-if-changed=proto/khabar/v1/classifier.proto");
+    let fds = protox::compile(["khabar/v1/classifier.proto"], ["proto"])
+        .unwrap_or_else(|e| panic!("cannot compile proto/khabar/v1/classifier.proto: {e}"));
+    let encoded = protox::prost::Message::encode_to_vec(&fds);
+    std::fs::write(out_dir.join("khabar_descriptor.bin"), encoded)
+        .expect("write khabar_descriptor.bin");
+    tonic_prost_build::configure()
+        .build_client(true)
+        .build_server(true)
+        .compile_fds(fds)
+        .expect("generate khabar.v1 code");
 }
 
 /// Writes `EMBEDDED_RULES: &[(&str, &[u8])]`, every file under `rules/` (sorted, relative paths
@@ -19,14 +38,21 @@ fn embed_rules(dir: &Path, out: &Path) {
     for rel in &files {
         let abs = std::fs::canonicalize(dir.join(rel)).expect("rule file exists");
         println!("cargo:rerun-if-changed={}", abs.display());
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
     }
     code.push_str("];\n");
     std::fs::write(out, code).expect("write embedded_rules.rs");
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -34,7 +60,12 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
             collect(root, &path, out);
         } else {
             let rel = path.strip_prefix(root).expect("under root");
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
         }
     }
 }

@@ -17,13 +17,19 @@
 //! | [`pb`] | generated `khabar.v1` protobuf code |
 #![deny(missing_docs)]
 
+pub mod boilerplate;
 pub mod classifier;
+pub mod cli;
 pub mod dates;
+pub mod entities;
+pub mod matcher;
 pub mod model;
 pub mod pb;
 pub mod reload;
 pub mod rules;
 pub mod server;
 pub mod text;
+pub mod topics;
+pub mod triggers;
 
 pub use classifier::Classifier;

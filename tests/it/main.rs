@@ -1,0 +1,16 @@
+//! Integration tests of khabar: one binary (`it`), one module per purpose, each against a real
+//! server on 127.0.0.1:0 with the generated tonic client.
+//!
+//! | module | what |
+//! | --- | --- |
+//! | `support` | start/stop a server, clients, test articles, temp rule directories |
+//! | `service` | every RPC, every error code, health, reflection, graceful shutdown |
+//! | `reload` | hot reload under load (good, bad, good), `--watch` |
+//! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
+//! | `properties` | proptest: no panics, exact spans in every unit |
+
+mod golden;
+mod properties;
+mod reload;
+mod service;
+mod support;
