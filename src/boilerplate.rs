@@ -1,51 +1,120 @@
 //! Web-page furniture: lines kept out of topic scoring and entities.
 //!
 //! A line is boilerplate when it is a section label, contains a marker ("اقرأ أيضا",
-//! "مقالات ذات صلة"), starts with a teaser prefix ("يقرأ", "ـ"), follows a "read also" line, or is
-//! repeated verbatim elsewhere in the article (related-headline lists).
+//! "مقالات ذات صلة"), starts with a teaser prefix ("يقرأ"), follows a "read also" line, or is
+//! repeated verbatim elsewhere in the article (related-headline lists). Markers are found with
+//! one matcher pass over the already normalized text; lines are never normalized again.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::matcher::{Matcher, Mode, Pattern};
 use crate::rules::Boilerplate;
-use crate::text::normalize::normalize_form;
+use crate::text::NormText;
 
-/// Byte ranges of the boilerplate lines of `text` (trimmed), in order.
-pub fn detect(text: &str, rules: &Boilerplate) -> Vec<Range<usize>> {
-    let mut lines: Vec<(Range<usize>, String)> = Vec::new();
+const MARKER: u32 = 0;
+const PREFIX: u32 = 1;
+const SECTION: u32 = 2;
+const NEXT: u32 = 3;
+
+/// Lines with fewer normalized bytes than this are never "repeated headlines".
+const MIN_REPEATED_BYTES: usize = 24;
+
+/// Compiled boilerplate markers.
+#[derive(Clone, Debug)]
+pub struct Detector {
+    matcher: Matcher,
+}
+
+struct Line {
+    orig: Range<usize>,
+    norm: Range<usize>,
+}
+
+impl Detector {
+    /// Compiles the markers.
+    pub fn new(rules: &Boilerplate) -> Detector {
+        let mut pats = Vec::new();
+        let mut add = |forms: &mut dyn Iterator<Item = &String>, kind: u32| {
+            pats.extend(forms.map(|f| Pattern {
+                norm: f.clone(),
+                stem: false,
+                exact: None,
+                payload: kind,
+            }));
+        };
+        add(&mut rules.line_markers.iter(), MARKER);
+        add(&mut rules.line_prefixes.iter(), PREFIX);
+        add(&mut rules.section_labels.iter(), SECTION);
+        add(&mut rules.next_line_markers.iter(), NEXT);
+        Detector {
+            matcher: Matcher::new(&pats, Mode::Name),
+        }
+    }
+
+    /// Byte ranges of the boilerplate lines of `text` (trimmed), in order. `nt` is `text`
+    /// normalized.
+    pub fn detect(&self, text: &str, nt: &NormText) -> Vec<Range<usize>> {
+        let lines = lines(text, nt);
+        let mut flags = vec![false; lines.len()];
+        let mut hits = Vec::new();
+        self.matcher.find(nt, text, &mut hits);
+        for h in &hits {
+            let li = lines.partition_point(|l| l.norm.end <= h.norm.start);
+            let Some(line) = lines.get(li) else { continue };
+            for &kind in self.matcher.payloads(h.pattern) {
+                match kind {
+                    MARKER => flags[li] = true,
+                    PREFIX if h.norm.start == line.norm.start => flags[li] = true,
+                    SECTION if h.norm == line.norm => flags[li] = true,
+                    NEXT => {
+                        if let Some(f) = flags.get_mut(li + 1) {
+                            *f = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for l in lines.iter().filter(|l| l.norm.len() >= MIN_REPEATED_BYTES) {
+            *counts.entry(&nt.text[l.norm.clone()]).or_default() += 1;
+        }
+        for (l, f) in lines.iter().zip(flags.iter_mut()) {
+            if l.norm.len() >= MIN_REPEATED_BYTES && counts[&nt.text[l.norm.clone()]] > 1 {
+                *f = true;
+            }
+        }
+        lines
+            .into_iter()
+            .zip(flags)
+            .filter(|(_, f)| *f)
+            .map(|(l, _)| l.orig)
+            .collect()
+    }
+}
+
+/// Non-empty lines with their trimmed original range and normalized range (lines without any
+/// token are left out).
+fn lines(text: &str, nt: &NormText) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut t = 0;
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let end = start + line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let lead = content.len() - content.trim_start().len();
-        let trimmed = content.trim();
-        if !trimmed.is_empty() {
-            let s = start + lead;
-            lines.push((s..s + trimmed.len(), normalize_form(trimmed)));
+    for raw in text.split_inclusive('\n') {
+        let end = start + raw.len();
+        let a = t;
+        while t < nt.tokens.len() && nt.tokens[t].orig.start < end {
+            t += 1;
+        }
+        if t > a {
+            let content = raw.trim_end();
+            let lead = raw.len() - raw.trim_start().len();
+            out.push(Line {
+                orig: start + lead..start + content.len(),
+                norm: nt.tokens[a].norm.start..nt.tokens[t - 1].norm.end,
+            });
         }
         start = end;
-    }
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for (_, n) in &lines {
-        *counts.entry(n.as_str()).or_default() += 1;
-    }
-    let mut out = Vec::new();
-    let mut next_is_boiler = false;
-    for (range, norm) in &lines {
-        let padded = format!(" {norm} ");
-        let has = |m: &String| padded.contains(&format!(" {m} "));
-        let starts = |m: &String| padded.starts_with(&format!(" {m} "));
-        let repeated =
-            counts[norm.as_str()] > 1 && norm.chars().filter(|c| c.is_alphabetic()).count() >= 12;
-        let is = next_is_boiler
-            || rules.section_labels.contains(norm)
-            || rules.line_markers.iter().any(has)
-            || rules.line_prefixes.iter().any(starts)
-            || repeated;
-        next_is_boiler = rules.next_line_markers.iter().any(has);
-        if is {
-            out.push(range.clone());
-        }
     }
     out
 }
@@ -59,6 +128,7 @@ pub fn inside(boiler: &[Range<usize>], r: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalize::normalize_form;
 
     #[test]
     fn markers_prefixes_repeats_and_next_line() {
@@ -68,8 +138,13 @@ mod tests {
             next_line_markers: vec![normalize_form("اقرأ أيضا")],
             section_labels: [normalize_form("اخبار العالم")].into_iter().collect(),
         };
-        let text = "اخبار العالم\nنص المقال عن كوريا الشمالية وروسيا.\nيقرأ  نيجيريا تحظر\nاقرأ أيضا:\nعنوان آخر\nمقالات ذات صلة\nـ كوريا الشمالية تتعهد بتعزيز العلاقات\nـ كوريا الشمالية تتعهد بتعزيز العلاقات";
-        let got: Vec<&str> = detect(text, &rules).into_iter().map(|r| &text[r]).collect();
+        let text = "اخبار العالم\nنص المقال عن كوريا الشمالية وروسيا.\n  يقرأ  نيجيريا تحظر\nاقرأ أيضا:\n\nعنوان آخر\nمقالات ذات صلة\nـ كوريا الشمالية تتعهد بتعزيز العلاقات\nـ كوريا الشمالية تتعهد بتعزيز العلاقات\nلا يقرأ";
+        let d = Detector::new(&rules);
+        let got: Vec<&str> = d
+            .detect(text, &NormText::new(text))
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
         assert_eq!(
             got,
             vec![

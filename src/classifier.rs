@@ -68,6 +68,7 @@ pub struct Classifier {
     /// Titles before person names; payload: index into `rules.patterns.titles`.
     titles: Matcher,
     topics: TopicEngine,
+    boilerplate: crate::boilerplate::Detector,
 }
 
 /// One field of the document being classified.
@@ -175,6 +176,7 @@ impl Classifier {
             shorts: Matcher::new(&shorts, Mode::Name),
             titles: Matcher::new(&titles, Mode::Name),
             topics: TopicEngine::new(&rules),
+            boilerplate: crate::boilerplate::Detector::new(&rules.boilerplate),
             rules,
         }
     }
@@ -216,12 +218,13 @@ impl Classifier {
                 boiler: Vec::new(),
             });
         }
-        let boiler = crate::boilerplate::detect(&doc.text, &self.rules.boilerplate);
+        let nt = NormText::new(&doc.text);
+        let boiler = self.boilerplate.detect(&doc.text, &nt);
         let lead = lead_range(&doc.text, &boiler, if fields.is_empty() { 2 } else { 1 });
         fields.push(FieldText {
             field: Field::Text,
             orig: &doc.text,
-            nt: NormText::new(&doc.text),
+            nt,
             lead,
             boiler,
         });

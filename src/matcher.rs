@@ -19,7 +19,10 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+
+/// Above this many pattern bytes the matcher uses a contiguous NFA instead of a DFA.
+const DFA_MAX_PATTERN_BYTES: usize = 2_000_000;
 
 use crate::text::NormText;
 
@@ -74,23 +77,23 @@ pub struct Matcher {
     mode: Mode,
 }
 
+/// Automaton entry: (compiled string, stem, ال-less form, exact text).
+type Key = (String, bool, bool, Option<String>);
+
 impl Matcher {
     /// Compiles patterns. Patterns with the same (normalized form, stem, exact) share one
     /// automaton entry and all their payloads.
     pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
         use std::collections::HashMap;
-        // key: (compiled string, stem, lil, exact) -> index
-        let mut index: HashMap<(String, bool, bool, Option<String>), usize> =
-            HashMap::with_capacity(patterns.len() * 2);
-        let mut grouped: Vec<(String, bool, bool, Option<String>, Vec<u32>)> =
-            Vec::with_capacity(patterns.len());
+        let mut index: HashMap<Key, usize> = HashMap::with_capacity(patterns.len() * 2);
+        let mut grouped: Vec<(Key, Vec<u32>)> = Vec::with_capacity(patterns.len());
         let mut add = |s: String, stem: bool, lil: bool, exact: Option<String>, payload: u32| {
             let key = (s, stem, lil, exact);
             match index.get(&key) {
-                Some(&i) => grouped[i].4.push(payload),
+                Some(&i) => grouped[i].1.push(payload),
                 None => {
                     index.insert(key.clone(), grouped.len());
-                    grouped.push((key.0, key.1, key.2, key.3, vec![payload]));
+                    grouped.push((key, vec![payload]));
                 }
             }
         };
@@ -113,7 +116,7 @@ impl Matcher {
         let mut info = Vec::with_capacity(grouped.len());
         let mut payloads = Vec::with_capacity(patterns.len());
         let mut strings = Vec::with_capacity(grouped.len());
-        for (s, stem, lil, exact, mut pl) in grouped {
+        for ((s, stem, lil, exact), mut pl) in grouped {
             pl.sort_unstable();
             pl.dedup();
             let start = payloads.len() as u32;
@@ -129,9 +132,18 @@ impl Matcher {
         let ac = if strings.is_empty() {
             None
         } else {
+            // A DFA is several times faster to search; its memory grows with the number of states
+            // times the byte classes, so very large gazetteers use the contiguous NFA.
+            let bytes: usize = strings.iter().map(String::len).sum();
+            let kind = if bytes <= DFA_MAX_PATTERN_BYTES {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            };
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(kind))
                     .build(&strings)
                     .expect("patterns are valid UTF-8 and within aho-corasick limits"),
             )

@@ -141,8 +141,8 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
     }
 
-    for i in 0..n {
-        if cover[i].is_some() || nt.tokens[i].kind != TokenKind::Word {
+    for (i, covered) in cover.iter().enumerate() {
+        if covered.is_some() || nt.tokens[i].kind != TokenKind::Word {
             continue;
         }
         let tok = nt.token_text(i);

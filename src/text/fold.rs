@@ -85,9 +85,7 @@ pub fn class_of(c: char) -> Class {
     if c.is_ascii() {
         return if c.is_ascii_alphanumeric() {
             Class::Word
-        } else if c.is_ascii_whitespace() {
-            Class::Space
-        } else if c.is_ascii_control() {
+        } else if c.is_ascii_whitespace() || c.is_ascii_control() {
             Class::Space
         } else {
             Class::Punct

@@ -7,15 +7,12 @@ pub fn detect_language(text: &str) -> &'static str {
     let (mut arabic, mut latin) = (0usize, 0usize);
     for c in text.chars().take(20_000) {
         match c {
-            '\u{0600}'..='\u{06FF}'
+            '\u{0621}'..='\u{064A}'
+            | '\u{0671}'..='\u{06D3}'
             | '\u{0750}'..='\u{077F}'
-            | '\u{08A0}'..='\u{08FF}'
-            | '\u{FB50}'..='\u{FDFF}'
-            | '\u{FE70}'..='\u{FEFF}' => {
-                if c.is_alphabetic() {
-                    arabic += 1
-                }
-            }
+            | '\u{08A0}'..='\u{08C9}'
+            | '\u{FB50}'..='\u{FDFB}'
+            | '\u{FE70}'..='\u{FEFC}' => arabic += 1,
             c if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => latin += 1,
             _ => {}
         }

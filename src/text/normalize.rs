@@ -54,8 +54,17 @@ impl NormText {
         let mut word: Option<(usize, usize)> = None;
         let mut word_orig_end = 0usize;
         let mut word_has_letter = false;
+        let table = arabic_table();
         for (i, c) in orig.char_indices() {
-            let class = fold::class_of(c);
+            // Fast path: ASCII and the Arabic block come from precomputed tables.
+            let (class, fast) = match c as u32 {
+                0..=0x7F => (fold::class_of(c), Some(c.to_ascii_lowercase())),
+                cp @ 0x0600..=0x06FF => {
+                    let e = table[(cp - 0x0600) as usize];
+                    (e.0, e.1)
+                }
+                _ => (fold::class_of(c), None),
+            };
             match class {
                 Class::Drop => {
                     if word.is_some() && fold::is_attached_mark(c) {
@@ -68,7 +77,10 @@ impl NormText {
                         word_has_letter = false;
                     }
                     word_has_letter |= !c.is_ascii_digit() && !is_indic_digit(c);
-                    nt.push_char(c, i);
+                    match fast {
+                        Some(f) => nt.push_one(f, i),
+                        None => nt.push_char(c, i),
+                    }
                     word_orig_end = i + c.len_utf8();
                 }
                 Class::Space | Class::Punct => {
@@ -82,7 +94,10 @@ impl NormText {
                     }
                     if class == Class::Punct {
                         let ns = nt.text.len();
-                        nt.push_char(c, i);
+                        match fast {
+                            Some(f) => nt.push_one(f, i),
+                            None => nt.push_char(c, i),
+                        }
                         nt.close_token(ns, i..i + c.len_utf8(), TokenKind::Punct, i + c.len_utf8());
                     }
                 }
@@ -97,6 +112,13 @@ impl NormText {
             nt.close_token(ns, os..word_orig_end, kind, orig.len());
         }
         nt
+    }
+
+    #[inline]
+    fn push_one(&mut self, f: char, orig_at: usize) {
+        self.text.push(f);
+        let n = f.len_utf8();
+        self.src.extend(std::iter::repeat_n(orig_at as u32, n));
     }
 
     fn push_char(&mut self, c: char, orig_at: usize) {
@@ -158,6 +180,27 @@ impl NormText {
     pub fn token_text(&self, i: usize) -> &str {
         &self.text[self.tokens[i].norm.clone()]
     }
+}
+
+/// Class and single-character fold of every code point of the Arabic block U+0600–U+06FF,
+/// computed once from [`fold::class_of`] and [`fold::push_folded`] so both paths agree.
+fn arabic_table() -> &'static [(Class, Option<char>); 256] {
+    static TABLE: std::sync::OnceLock<[(Class, Option<char>); 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [(Class::Drop, None); 256];
+        for (i, slot) in t.iter_mut().enumerate() {
+            let c = char::from_u32(0x0600 + i as u32).expect("Arabic block is valid");
+            let mut s = String::new();
+            fold::push_folded(c, &mut s);
+            let mut chars = s.chars();
+            let single = match (chars.next(), chars.next()) {
+                (Some(f), None) => Some(f),
+                _ => None,
+            };
+            *slot = (fold::class_of(c), single);
+        }
+        t
+    })
 }
 
 fn is_indic_digit(c: char) -> bool {

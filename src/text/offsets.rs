@@ -8,14 +8,16 @@ use serde::Serialize;
 
 /// The unit of reported offsets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OffsetUnit {
     /// Unicode scalar values (Python `str` indices). The default.
     #[default]
+    #[serde(rename = "OFFSET_UNIT_CODE_POINT")]
     CodePoint,
     /// UTF-8 bytes (Rust, Go, C byte indices).
+    #[serde(rename = "OFFSET_UNIT_UTF8_BYTE")]
     Utf8Byte,
     /// UTF-16 code units (Java, JavaScript, C# indices); astral characters count 2.
+    #[serde(rename = "OFFSET_UNIT_UTF16_CODE_UNIT")]
     Utf16CodeUnit,
 }
 
