@@ -72,6 +72,8 @@ pub struct Hit {
 #[derive(Clone, Debug)]
 pub struct Matcher {
     ac: Option<AhoCorasick>,
+    /// Report every accepted match, overlaps included (see [`Matcher::new_overlapping`]).
+    overlapping: bool,
     info: Vec<PatInfo>,
     payloads: Vec<u32>,
     mode: Mode,
@@ -84,6 +86,17 @@ impl Matcher {
     /// Compiles patterns. Patterns with the same (normalized form, stem, exact) share one
     /// automaton entry and all their payloads.
     pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
+        Matcher::build(patterns, mode, false)
+    }
+
+    /// Like [`Matcher::new`], but [`Matcher::find`] reports every accepted match, including
+    /// matches that overlap or nest in each other, ordered by start then longest first; the
+    /// caller resolves overlaps (topic terms do so per topic).
+    pub fn new_overlapping(patterns: &[Pattern], mode: Mode) -> Matcher {
+        Matcher::build(patterns, mode, true)
+    }
+
+    fn build(patterns: &[Pattern], mode: Mode, overlapping: bool) -> Matcher {
         use std::collections::HashMap;
         let mut index: HashMap<Key, usize> = HashMap::with_capacity(patterns.len() * 2);
         let mut grouped: Vec<(Key, Vec<u32>)> = Vec::with_capacity(patterns.len());
@@ -142,7 +155,11 @@ impl Matcher {
             };
             Some(
                 AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
+                    .match_kind(if overlapping {
+                        MatchKind::Standard
+                    } else {
+                        MatchKind::LeftmostLongest
+                    })
                     .kind(Some(kind))
                     .build(&strings)
                     .expect("patterns are valid UTF-8 and within aho-corasick limits"),
@@ -150,6 +167,7 @@ impl Matcher {
         };
         Matcher {
             ac,
+            overlapping,
             info,
             payloads,
             mode,
@@ -177,39 +195,56 @@ impl Matcher {
     pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
         let Some(ac) = &self.ac else { return };
         let hay = nt.text.as_bytes();
+        if self.overlapping {
+            let first = out.len();
+            for m in ac.find_overlapping_iter(hay) {
+                if let Some(hit) = self.accept(nt, orig, m.start(), m.end(), m.pattern().as_usize())
+                {
+                    out.push(hit);
+                }
+            }
+            out[first..].sort_by(|a, b| {
+                a.norm
+                    .start
+                    .cmp(&b.norm.start)
+                    .then(b.norm.end.cmp(&a.norm.end))
+            });
+            return;
+        }
         let mut pos = 0;
         while pos < hay.len() {
             let Some(m) = ac.find(Input::new(hay).range(pos..)) else {
                 break;
             };
-            let (s, pid) = (m.start(), m.pattern().as_usize());
-            let info = &self.info[pid];
-            let ws = nt.token_start(s);
-            let prefix = &nt.text[ws..s];
-            let mut end = if info.stem {
-                token_end(hay, m.end())
-            } else {
-                m.end() - 1
-            };
-            if end <= s {
-                end = m.end();
-            }
-            let ok = prefix_ok(prefix, info.lil, self.mode)
-                && info
-                    .exact
-                    .as_deref()
-                    .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x));
-            if ok {
-                out.push(Hit {
-                    norm: s..end,
-                    pattern: pid as u32,
-                    clitic: !prefix.is_empty(),
-                });
-                pos = end;
-            } else {
-                pos = s + utf8_len(hay[s]);
+            match self.accept(nt, orig, m.start(), m.end(), m.pattern().as_usize()) {
+                Some(hit) => {
+                    pos = hit.norm.end;
+                    out.push(hit);
+                }
+                None => pos = m.start() + utf8_len(hay[m.start()]),
             }
         }
+    }
+
+    /// Checks the boundaries of a raw automaton match and turns it into a hit.
+    fn accept(&self, nt: &NormText, orig: &str, s: usize, e: usize, pid: usize) -> Option<Hit> {
+        let hay = nt.text.as_bytes();
+        let info = &self.info[pid];
+        let prefix = &nt.text[nt.token_start(s)..s];
+        let mut end = if info.stem { token_end(hay, e) } else { e - 1 };
+        if end <= s {
+            end = e;
+        }
+        let ok = prefix_ok(prefix, info.lil, self.mode)
+            && info
+                .exact
+                .as_deref()
+                .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x));
+        ok.then(|| Hit {
+            norm: s..end,
+            pattern: pid as u32,
+            clitic: !prefix.is_empty(),
+        })
     }
 }
 

@@ -123,7 +123,7 @@ impl TopicEngine {
             }
         }
         TopicEngine {
-            matcher: Matcher::new(&patterns, Mode::Term),
+            matcher: Matcher::new_overlapping(&patterns, Mode::Term),
             terms,
             topics,
             entity_signals,
@@ -172,8 +172,36 @@ impl TopicEngine {
                 weight: round3(w),
             });
         };
-        for (pattern, occ) in term_hits {
+        // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
+        // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
+        let mut per_topic: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nt];
+        for (i, (pattern, _)) in term_hits.iter().enumerate() {
             for &ti in self.matcher.payloads(*pattern) {
+                per_topic[self.terms[ti as usize].topic as usize].push((i, ti));
+            }
+        }
+        for hits in &mut per_topic {
+            hits.sort_by(|a, b| {
+                let (oa, ob) = (&term_hits[a.0].1, &term_hits[b.0].1);
+                (
+                    oa.field != Field::Title,
+                    oa.orig.start,
+                    std::cmp::Reverse(oa.orig.end),
+                )
+                    .cmp(&(
+                        ob.field != Field::Title,
+                        ob.orig.start,
+                        std::cmp::Reverse(ob.orig.end),
+                    ))
+            });
+            let mut last: Option<(usize, Field, usize)> = None;
+            for &(i, ti) in hits.iter() {
+                let occ = &term_hits[i].1;
+                if last.is_some_and(|(j, f, end)| j != i && f == occ.field && occ.orig.start < end)
+                {
+                    continue;
+                }
+                last = Some((i, occ.field, occ.orig.end));
                 let t = &self.terms[ti as usize];
                 match t.role {
                     TermRole::Weight => add(

@@ -8,9 +8,13 @@
 //! | `reload` | hot reload under load (good, bad, good), `--watch` |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
 //! | `properties` | proptest: no panics, exact spans in every unit |
+//! | `rules` | rule validation: bad-rules fixtures vs. their `.expected` errors, `check-rules`, shipped coverage |
+//! | `topics` | short texts per top-level topic: expected topics and no unrelated ones |
 
 mod golden;
 mod properties;
 mod reload;
+mod rules;
 mod service;
 mod support;
+mod topics;
