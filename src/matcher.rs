@@ -240,7 +240,7 @@ impl Matcher {
                 .exact
                 .as_deref()
                 .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x));
-        ok.then(|| Hit {
+        ok.then_some(Hit {
             norm: s..end,
             pattern: pid as u32,
             clitic: !prefix.is_empty(),

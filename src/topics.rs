@@ -43,6 +43,8 @@ pub struct TopicEngine {
     topics: Vec<CompiledTopic>,
     /// Entity index → (topic, weight, rule id).
     entity_signals: HashMap<usize, Vec<(u32, f64, String)>>,
+    /// Qcode → index of its rule.
+    own: HashMap<String, usize>,
 }
 
 /// One occurrence that fired for a topic.
@@ -122,7 +124,13 @@ impl TopicEngine {
                 }
             }
         }
+        let own = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
         TopicEngine {
+            own,
             matcher: Matcher::new_overlapping(&patterns, Mode::Term),
             terms,
             topics,
@@ -153,7 +161,7 @@ impl TopicEngine {
         let mut required = vec![false; nt];
         let mut excluded = vec![false; nt];
         let mut evidence: Vec<Vec<RawEvidence>> = vec![Vec::new(); nt];
-        let mut repeats: HashMap<(u32, usize), i32> = HashMap::new();
+        let mut repeats: rustc_hash::FxHashMap<(u32, usize), i32> = Default::default();
         let mut add = |topic: u32,
                        key: usize,
                        weight: f64,
@@ -231,12 +239,7 @@ impl TopicEngine {
                 );
             }
         }
-        let own: HashMap<&str, usize> = self
-            .topics
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
+        let own = &self.own;
         let mut emitted: HashMap<String, Scored> = HashMap::new();
         for (i, t) in self.topics.iter().enumerate() {
             let score = 1.0 - (-raw[i]).exp();

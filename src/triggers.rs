@@ -380,7 +380,10 @@ fn last_token(nt: &NormText, norm: &Range<usize>) -> usize {
 
 /// Looks `tok` up in `set` as it is, then without a leading proclitic (و ف ب ل ك and pairs).
 /// Returns the byte length of the clitic that had to be removed.
-pub fn clitic_lookup(set: &std::collections::HashSet<String>, tok: &str) -> Option<usize> {
+pub fn clitic_lookup<S: std::hash::BuildHasher>(
+    set: &std::collections::HashSet<String, S>,
+    tok: &str,
+) -> Option<usize> {
     if set.contains(tok) {
         return Some(0);
     }

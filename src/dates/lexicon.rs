@@ -103,7 +103,7 @@ pub(super) struct Entry {
 }
 
 /// Normalized first word → entries starting with it.
-pub(super) type Lexicon = HashMap<String, Vec<Entry>>;
+pub(super) type Lexicon = rustc_hash::FxHashMap<String, Vec<Entry>>;
 
 type Names = Vec<Spanned<String>>;
 
@@ -375,7 +375,7 @@ pub(super) fn build(path: &str, src: &str) -> Result<Lexicon, Vec<RuleError>> {
     let mut b = Builder {
         path,
         src,
-        lex: HashMap::new(),
+        lex: Lexicon::default(),
         errors: Vec::new(),
         numbered: HashMap::new(),
     };

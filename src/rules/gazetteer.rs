@@ -48,7 +48,16 @@ pub struct Form {
 }
 
 /// Parses one gazetteer file, appending entities and errors.
-pub fn parse(file: &RuleFile, src: &str, out: &mut Vec<EntityDef>, errors: &mut Vec<RuleError>) {
+/// Every well-formed id is added to `defined`, even on a row with other errors, so that links
+/// and topic references to it are not reported again. Returns false when the file as a whole
+/// could not be read (no header), so its ids are unknown.
+pub fn parse(
+    file: &RuleFile,
+    src: &str,
+    out: &mut Vec<EntityDef>,
+    errors: &mut Vec<RuleError>,
+    defined: &mut std::collections::HashSet<String>,
+) -> bool {
     let path = file.path.as_str();
     let mut header_seen = false;
     for (i, line) in src.lines().enumerate() {
@@ -64,7 +73,7 @@ pub fn parse(file: &RuleFile, src: &str, out: &mut Vec<EntityDef>, errors: &mut 
                     lineno,
                     format!("expected the header line {:?}", HEADER),
                 ));
-                return;
+                return false;
             }
             header_seen = true;
             continue;
@@ -85,7 +94,9 @@ pub fn parse(file: &RuleFile, src: &str, out: &mut Vec<EntityDef>, errors: &mut 
         let err =
             |errors: &mut Vec<RuleError>, m: String| errors.push(RuleError::new(path, lineno, m));
         let id = cols[0].trim();
-        if !valid_id(id) {
+        if valid_id(id) {
+            defined.insert(id.to_owned());
+        } else {
             err(errors, format!("malformed id {id:?}: expected kind/slug without spaces, e.g. person/vladimir-putin"));
         }
         let entity_type = match EntityType::parse(cols[1].trim()) {
@@ -174,6 +185,7 @@ pub fn parse(file: &RuleFile, src: &str, out: &mut Vec<EntityDef>, errors: &mut 
             "empty gazetteer: expected a header line",
         ));
     }
+    header_seen
 }
 
 fn split_list(col: &str) -> impl Iterator<Item = &str> {
@@ -217,8 +229,11 @@ fn valid_id(id: &str) -> bool {
 /// Cross-file checks: unique ids, known links, and surface forms shared by several entities
 /// without a unique top priority. Returns, for every (normalized form, case-sensitive) key, the
 /// index of the entity that owns it.
+/// Links are checked against `known` ids, unless a whole gazetteer file could not be read
+/// (`None`), since reporting every link into it would only repeat that error.
 pub fn check(
     entities: &[EntityDef],
+    known: Option<&std::collections::HashSet<String>>,
     errors: &mut Vec<RuleError>,
 ) -> HashMap<(String, bool), usize> {
     let mut ids: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
@@ -238,7 +253,7 @@ pub fn check(
         }
     }
     for e in entities {
-        if !e.link.is_empty() && !ids.contains_key(e.link.as_str()) {
+        if !e.link.is_empty() && known.is_some_and(|k| !k.contains(&e.link)) {
             let (p, l) = split_rule_id(&e.rule_id);
             errors.push(RuleError::new(p, l, format!("unknown link id {}", e.link)));
         }
@@ -312,8 +327,9 @@ mod tests {
             bytes: text.as_bytes().to_vec(),
         };
         let (mut out, mut errs) = (Vec::new(), Vec::new());
-        parse(&f, text, &mut out, &mut errs);
-        check(&out, &mut errs);
+        let mut defined = std::collections::HashSet::new();
+        parse(&f, text, &mut out, &mut errs, &mut defined);
+        check(&out, Some(&defined), &mut errs);
         (out, errs.iter().map(ToString::to_string).collect())
     }
 

@@ -45,6 +45,9 @@ impl RuleSet {
     /// Validates rule files. Every problem is reported, in path and line order.
     pub fn load(files: &[RuleFile]) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();
+        // Whether every gazetteer file could be read, and the ids they define.
+        let mut complete = true;
+        let mut defined = std::collections::HashSet::new();
         let mut texts: Vec<(&RuleFile, &str)> = Vec::new();
         for f in files {
             match std::str::from_utf8(&f.bytes) {
@@ -55,6 +58,7 @@ impl RuleSet {
                         e.valid_up_to(),
                     );
                     errors.push(RuleError::new(&f.path, line, "invalid UTF-8"));
+                    complete &= !f.path.starts_with("gazetteer/");
                 }
             }
         }
@@ -85,7 +89,7 @@ impl RuleSet {
             {
                 continue;
             } else if p.starts_with("gazetteer/") && p.ends_with(".tsv") {
-                gazetteer::parse(f, s, &mut entities, &mut errors);
+                complete &= gazetteer::parse(f, s, &mut entities, &mut errors, &mut defined);
             } else if p.starts_with("topics/") && p.ends_with(".toml") {
                 topics::parse(f, s, &taxonomy, &mut topic_rules, &mut errors);
             } else if p == "patterns.toml" {
@@ -101,13 +105,9 @@ impl RuleSet {
                 errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml or *.md"));
             }
         }
-        let form_owner = gazetteer::check(&entities, &mut errors);
-        let ids: HashMap<&str, usize> = entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
-            .collect();
-        topics::check(&topic_rules, &ids, &mut errors);
+        let known = complete.then_some(&defined);
+        let form_owner = gazetteer::check(&entities, known, &mut errors);
+        topics::check(&topic_rules, known, &mut errors);
         if !errors.is_empty() {
             errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
             errors.dedup();

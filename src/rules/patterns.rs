@@ -1,6 +1,8 @@
 //! `patterns.toml` (trigger lexicons and stop words) and `boilerplate.toml`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -36,15 +38,15 @@ pub struct Boilerplate {
     pub section_labels: HashSet<String>,
 }
 
-type Lists = BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>;
+type Lists = BTreeMap<Spanned<String>, BTreeMap<String, Vec<Spanned<String>>>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPatterns {
     #[serde(default)]
-    person: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    person: Lists,
     #[serde(default)]
-    organization: BTreeMap<String, BTreeMap<String, Vec<Spanned<String>>>>,
+    organization: Lists,
     #[serde(default)]
     stopwords: BTreeMap<String, Vec<Spanned<String>>>,
 }
@@ -63,10 +65,12 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let take = |section: &str, lists: Lists, allowed: &[&str], errors: &mut Vec<RuleError>| {
         let mut out: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
         for (key, langs) in lists {
+            let line = line_of(src, key.span().start);
+            let key = key.into_inner();
             if !allowed.contains(&key.as_str()) {
                 errors.push(RuleError::new(
                     path,
-                    0,
+                    line,
                     format!("[{section}] unknown list {key:?}: expected one of {allowed:?}"),
                 ));
                 continue;

@@ -70,9 +70,42 @@ struct RawTopic {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    terms: BTreeMap<String, Vec<Spanned<(String, f64)>>>,
+    terms: BTreeMap<String, Vec<Spanned<Pair>>>,
     #[serde(default)]
-    entities: Vec<Spanned<(String, f64)>>,
+    entities: Vec<Spanned<Pair>>,
+}
+
+/// `[text, weight]`: exactly two elements (a decimal comma, `["war", 1,5]`, is an error, not 1).
+struct Pair(String, f64);
+
+impl<'de> Deserialize<'de> for Pair {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pair, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Pair;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a [term, weight] pair")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Pair, A::Error> {
+                use serde::de::Error;
+                let text: String = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let weight: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                let mut n = 2;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                if n > 2 {
+                    return Err(A::Error::invalid_length(n, &self));
+                }
+                Ok(Pair(text, weight))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }
 
 /// Parses one topic file.
@@ -98,6 +131,7 @@ pub fn parse(
         let id_line = at(t.id.span());
         let id = t.id.into_inner();
         match tax.get(&id) {
+            None if tax.concepts.is_empty() => {} // the missing taxonomy is reported once
             None => errors.push(RuleError::new(
                 path,
                 id_line,
@@ -135,7 +169,7 @@ pub fn parse(
             }
             for item in list {
                 let line = at(item.span());
-                let (text, w) = item.into_inner();
+                let Pair(text, w) = item.into_inner();
                 if !(w > 0.0 && w <= 1.0) || w.is_nan() {
                     errors.push(RuleError::new(
                         path,
@@ -165,7 +199,7 @@ pub fn parse(
             .into_iter()
             .filter_map(|e| {
                 let line = at(e.span());
-                let (eid, w) = e.into_inner();
+                let Pair(eid, w) = e.into_inner();
                 if !(w > 0.0 && w <= 1.0) {
                     errors.push(RuleError::new(
                         path,
@@ -227,7 +261,12 @@ fn make_term(
 }
 
 /// Cross-file checks: duplicate topic ids and unknown entity ids.
-pub fn check(topics: &[TopicRule], entity_ids: &HashMap<&str, usize>, errors: &mut Vec<RuleError>) {
+/// Entity references are checked against `known` ids unless a gazetteer file could not be read.
+pub fn check(
+    topics: &[TopicRule],
+    known: Option<&std::collections::HashSet<String>>,
+    errors: &mut Vec<RuleError>,
+) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for t in topics {
         if let Some(first) = seen.insert(&t.id, &t.rule_id) {
@@ -239,7 +278,7 @@ pub fn check(topics: &[TopicRule], entity_ids: &HashMap<&str, usize>, errors: &m
             ));
         }
         for (eid, _, rid) in &t.entities {
-            if !entity_ids.contains_key(eid.as_str()) {
+            if known.is_some_and(|k| !k.contains(eid)) {
                 let (p, l) = super::gazetteer::split_rule_id(rid);
                 errors.push(RuleError::new(p, l, format!("unknown entity id {eid}")));
             }
