@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::model::{EntityType, Field};
 
 /// What a candidate refers to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Referent {
     /// A gazetteer entity (index into the rule set's entities).
     Known(usize),
@@ -153,14 +153,13 @@ pub fn salience(mentions: usize, max_mentions: usize, first_pos: f64, in_title: 
 
 /// Groups candidates by referent, keeping the first-seen order.
 pub fn group(cands: Vec<Candidate>) -> Vec<(Referent, Vec<Candidate>)> {
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<Referent, usize> = HashMap::new();
     let mut groups: Vec<(Referent, Vec<Candidate>)> = Vec::new();
     for c in cands {
-        let k = format!("{:?}", c.referent);
-        match index.get(&k) {
+        match index.get(&c.referent) {
             Some(&i) => groups[i].1.push(c),
             None => {
-                index.insert(k, groups.len());
+                index.insert(c.referent.clone(), groups.len());
                 groups.push((c.referent.clone(), vec![c]));
             }
         }

@@ -10,8 +10,8 @@
 //! * The search is leftmost-longest ("مجلس الأمن الروسي" wins over "مجلس الأمن"). A hit must start
 //!   at a token start or after a valid proclitic sequence inside the token: و ف ب ل ك and
 //!   وب ول وك فب فل فك. In [`Mode::Term`] the article may follow them: ال وال فال بال كال
-//!   وبال فبال وكال فكال, and "لل" ولل فلل (ل + ال with the alef dropped). A rejected candidate
-//!   restarts the search one character later, so a valid shorter-start match is never skipped.
+//!   وبال فبال وكال فكال, and "لل" ولل فلل (ل + ال with the alef dropped). Every match of the
+//!   automaton is checked (one overlapping pass), so a rejected candidate never hides a valid one.
 //! * Every pattern that starts with ال is also compiled without its alef ("لكرملين"), valid only
 //!   right after a clitic ending in ل: "للكرملين" → hit "لكرملين", from the second ل (the gold
 //!   convention). Spans never include the clitic.
@@ -19,10 +19,7 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
-
-/// Above this many pattern bytes the matcher uses a contiguous NFA instead of a DFA.
-const DFA_MAX_PATTERN_BYTES: usize = 2_000_000;
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 use crate::text::NormText;
 
@@ -69,14 +66,27 @@ pub struct Hit {
 }
 
 /// A compiled matcher; immutable, `Send + Sync`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     /// Report every accepted match, overlaps included (see [`Matcher::new_overlapping`]).
     overlapping: bool,
     info: Vec<PatInfo>,
     payloads: Vec<u32>,
     mode: Mode,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("patterns", &self.info.len())
+            .field(
+                "heap_bytes",
+                &self.ac.as_ref().map_or(0, |a| a.heap_bytes()),
+            )
+            .field("mode", &self.mode)
+            .finish()
+    }
 }
 
 /// Automaton entry: (compiled string, stem, ال-less form, exact text).
@@ -145,24 +155,16 @@ impl Matcher {
         let ac = if strings.is_empty() {
             None
         } else {
-            // A DFA is several times faster to search; its memory grows with the number of states
-            // times the byte classes, so very large gazetteers use the contiguous NFA.
-            let bytes: usize = strings.iter().map(String::len).sum();
-            let kind = if bytes <= DFA_MAX_PATTERN_BYTES {
-                AhoCorasickKind::DFA
-            } else {
-                AhoCorasickKind::ContiguousNFA
-            };
             Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(if overlapping {
-                        MatchKind::Standard
-                    } else {
-                        MatchKind::LeftmostLongest
-                    })
-                    .kind(Some(kind))
-                    .build(&strings)
-                    .expect("patterns are valid UTF-8 and within aho-corasick limits"),
+                CharwiseDoubleArrayAhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build_with_values(
+                        strings
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| (s.as_str(), i as u32)),
+                    )
+                    .expect("patterns are unique, non-empty and within daachorse limits"),
             )
         };
         Matcher {
@@ -194,43 +196,51 @@ impl Matcher {
     /// `orig` is the original text (for case-sensitive forms).
     pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
         let Some(ac) = &self.ac else { return };
-        let hay = nt.text.as_bytes();
-        if self.overlapping {
-            let first = out.len();
-            for m in ac.find_overlapping_iter(hay) {
-                if let Some(hit) = self.accept(nt, orig, m.start(), m.end(), m.pattern().as_usize())
-                {
-                    out.push(hit);
-                }
+        // One forward pass reports every match; boundaries are checked on each, then (unless the
+        // caller wants overlaps) the leftmost-longest valid ones are kept. This never rescans
+        // text, unlike restarting a leftmost search after each rejected candidate.
+        let first = out.len();
+        for m in ac.find_overlapping_iter(&nt.text) {
+            if let Some(hit) = self.accept(nt, orig, m.start(), m.end(), m.value() as usize) {
+                out.push(hit);
             }
-            out[first..].sort_by(|a, b| {
-                a.norm
-                    .start
-                    .cmp(&b.norm.start)
-                    .then(b.norm.end.cmp(&a.norm.end))
-            });
+        }
+        out[first..].sort_by(|a, b| {
+            a.norm
+                .start
+                .cmp(&b.norm.start)
+                .then(b.norm.end.cmp(&a.norm.end))
+        });
+        if self.overlapping {
             return;
         }
-        let mut pos = 0;
-        while pos < hay.len() {
-            let Some(m) = ac.find(Input::new(hay).range(pos..)) else {
-                break;
-            };
-            match self.accept(nt, orig, m.start(), m.end(), m.pattern().as_usize()) {
-                Some(hit) => {
-                    pos = hit.norm.end;
-                    out.push(hit);
-                }
-                None => pos = m.start() + utf8_len(hay[m.start()]),
+        let mut keep = first;
+        let mut end = 0;
+        for i in first..out.len() {
+            if out[i].norm.start >= end || keep == first {
+                end = out[i].norm.end;
+                out.swap(keep, i);
+                keep += 1;
             }
         }
+        out.truncate(keep);
     }
 
     /// Checks the boundaries of a raw automaton match and turns it into a hit.
     fn accept(&self, nt: &NormText, orig: &str, s: usize, e: usize, pid: usize) -> Option<Hit> {
         let hay = nt.text.as_bytes();
         let info = &self.info[pid];
-        let prefix = &nt.text[nt.token_start(s)..s];
+        // The longest valid prefix is three letters ("وبال", "فلل" are at most 8 bytes): look no
+        // further back than that for the token start.
+        let bytes = nt.text.as_bytes();
+        let ws = (s.saturating_sub(MAX_PREFIX_BYTES + 1)..s)
+            .rev()
+            .find(|&i| bytes[i] == b' ')
+            .map_or(0, |i| i + 1);
+        if ws + MAX_PREFIX_BYTES < s {
+            return None;
+        }
+        let prefix = &nt.text[ws..s];
         let mut end = if info.stem { token_end(hay, e) } else { e - 1 };
         if end <= s {
             end = e;
@@ -255,14 +265,8 @@ fn token_end(hay: &[u8], from: usize) -> usize {
         .map_or(hay.len(), |p| from + p)
 }
 
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0x00..=0x7F => 1,
-        0xC0..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
-}
+/// Bytes of the longest valid prefix ("وبال", "فكال": four Arabic letters).
+const MAX_PREFIX_BYTES: usize = 8;
 
 /// Proclitic sequences allowed before a name.
 const CLITICS: &[&str] = &[

@@ -89,8 +89,11 @@ impl Engine {
             .clone()
     }
 
-    fn set_last_error(&self, e: Option<String>) {
-        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = e;
+    /// The classifier in use together with the last reload error, read consistently: a reload
+    /// swaps the rules and sets its error under the same lock.
+    pub fn snapshot(&self) -> (Arc<Classifier>, Option<String>) {
+        let error = self.last_error.lock().unwrap_or_else(|e| e.into_inner());
+        (self.current.load_full(), error.clone())
     }
 
     /// Reloads the rules from the source: loads and compiles them on the blocking pool, then
@@ -122,8 +125,10 @@ impl Engine {
         match loaded {
             Ok(classifier) => {
                 let version = classifier.info().version.clone();
+                let mut error = self.last_error.lock().unwrap_or_else(|e| e.into_inner());
                 self.current.store(Arc::new(classifier));
-                self.set_last_error(None);
+                *error = None;
+                drop(error);
                 tracing::info!(old_version = %old, new_version = %version, source = %self.source_name(), "rules reloaded");
                 Ok(version)
             }
@@ -132,7 +137,8 @@ impl Engine {
                     tracing::error!("rules reload failed: {e}");
                 }
                 tracing::warn!(version = %old, "rules reload failed; still serving the previous rules");
-                self.set_last_error(Some(errors.to_string()));
+                *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(errors.to_string());
                 Err(errors)
             }
         }

@@ -387,6 +387,9 @@ pub fn clitic_lookup<S: std::hash::BuildHasher>(
     if set.contains(tok) {
         return Some(0);
     }
+    if !tok.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
+        return None;
+    }
     ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"]
         .into_iter()
         .find(|p| {

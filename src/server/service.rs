@@ -245,8 +245,8 @@ impl ClassifierRpc for ClassifierService {
         &self,
         _request: Request<pb::GetRulesRequest>,
     ) -> Result<Response<pb::RulesInfo>, Status> {
-        let classifier = self.engine.current();
-        let info = rules_info_to_pb(classifier.info(), self.engine.last_reload_error());
+        let (classifier, last_error) = self.engine.snapshot();
+        let info = rules_info_to_pb(classifier.info(), last_error);
         tracing::debug!(rpc = "GetRules", version = %info.version, "ok");
         Ok(Response::new(info))
     }
