@@ -71,6 +71,9 @@ pub struct Classifier {
     boilerplate: crate::boilerplate::Detector,
 }
 
+/// Payload of the `not_names` phrases in the names matcher.
+const NOT_A_NAME: u32 = u32::MAX;
+
 /// One field of the document being classified.
 struct FieldText<'a> {
     field: Field,
@@ -123,6 +126,12 @@ impl Classifier {
                 });
             }
         }
+        names.extend(rules.patterns.not_names.iter().map(|(norm, _)| Pattern {
+            norm: norm.clone(),
+            stem: false,
+            exact: None,
+            payload: NOT_A_NAME,
+        }));
         let titles: Vec<Pattern> = rules
             .patterns
             .titles
@@ -354,6 +363,7 @@ impl Classifier {
         self.names.find(&f.nt, f.orig, &mut hits);
         let mut cands: Vec<Candidate> = hits
             .iter()
+            .filter(|h| self.names.payloads(h.pattern)[0] != NOT_A_NAME)
             .map(|h| {
                 let idx = self.names.payloads(h.pattern)[0] as usize;
                 let e = &self.rules.entities[idx];

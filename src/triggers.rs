@@ -35,12 +35,33 @@ const CONNECTORS: &[&str] = &[
     "الرسمي",
     "العام",
     "الاعلي",
+    "الراحل",
+    "الراحله",
+    "المخلوع",
+    "المعزول",
+    "المنتخب",
+    "المنتخبه",
+    "المؤقت",
+    "الموقت",
+    "بالوكاله",
+    "الزائر",
+    "الزائره",
     "former",
     "new",
     "acting",
     "deputy",
     "vice",
+    "late",
+    "outgoing",
+    "interim",
+    "incoming",
 ];
+
+/// A nisba adjective that qualifies a title ("النائب الديمقراطي", "المتحدث العسكري"): a definite
+/// word of five letters or more ending in ي or يه.
+fn is_title_adjective(tok: &str) -> bool {
+    tok.starts_with("ال") && tok.chars().count() >= 5 && (tok.ends_with('ي') || tok.ends_with("يه"))
+}
 
 /// Input of the trigger pass over one field.
 pub struct Context<'a> {
@@ -109,7 +130,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
                 j = last_token(nt, &title_hits[t].norm) + 1;
                 continue;
             }
-            if CONNECTORS.contains(&nt.token_text(j)) {
+            if CONNECTORS.contains(&nt.token_text(j)) || is_title_adjective(nt.token_text(j)) {
                 role_end = nt.tokens[j].norm.end;
                 j += 1;
                 continue;
@@ -147,9 +168,18 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
         let tok = nt.token_text(i);
         if clitic_lookup(&cx.patterns.kin, tok).is_some() {
-            if let Some(r) = words.name_forward(i + 1) {
-                let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
-                out.push(words.person(r, "patterns.toml:kin", 0.65, role));
+            let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
+            match cover.get(i + 1).copied().flatten() {
+                Some(k) if gaz[k].1 == EntityType::Person => {
+                    if gaz[k].0.role.is_empty() {
+                        gaz[k].0.role = role;
+                    }
+                }
+                _ => {
+                    if let Some(r) = words.name_forward(i + 1) {
+                        out.push(words.person(r, "patterns.toml:kin", 0.65, role));
+                    }
+                }
             }
         } else if let Some(clitic_len) =
             clitic_lookup(&cx.patterns.org_heads, tok).filter(|_| is_arabic(tok))
@@ -181,7 +211,13 @@ impl Words<'_, '_> {
             return false;
         }
         let text = nt.token_text(i);
-        if text.chars().count() < 2 || self.stop(text) || self.cx.patterns.kin.contains(text) {
+        // "علي" (the name) and "على" (the preposition) fold to the same word; the original
+        // spelling tells them apart.
+        let ali = text == "علي" && self.cx.orig[t.orig.clone()].ends_with('ي');
+        if text.chars().count() < 2
+            || (self.stop(text) && !ali)
+            || self.cx.patterns.kin.contains(text)
+        {
             return false;
         }
         if is_arabic(text) {
@@ -214,9 +250,15 @@ impl Words<'_, '_> {
         }
         r.len() >= 2
             && r.clone().all(|i| {
-                !nt.token_text(i).starts_with("ال")
+                !self.has_article(i)
                     || (i > r.start && matches!(nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن"))
             })
+    }
+
+    /// Whether token `i` starts with the article as written: ال with a bare alef. "إلكا" and
+    /// "إلياس" (hamza under the alef) fold to the same letters but are names.
+    fn has_article(&self, i: usize) -> bool {
+        self.cx.orig[self.cx.nt.tokens[i].orig.clone()].starts_with("ال")
     }
 
     fn name_forward(&self, j: usize) -> Option<Range<usize>> {
@@ -285,13 +327,6 @@ impl Words<'_, '_> {
             }
             k += 1;
         }
-        // A bare word right after the head ("معهد يونسي") needs a definite word after it.
-        if k == i + 2
-            && !nt.token_text(i + 1).starts_with("ال")
-            && !nt.token_text(i + 1).starts_with("لل")
-        {
-            return None;
-        }
         // Nationality adjectives and places right after belong to the name ("الروسية").
         if k > i + 1 {
             while k < n {
@@ -300,6 +335,13 @@ impl Words<'_, '_> {
                     _ => break,
                 }
             }
+        }
+        // A bare word right after the head ("معهد يونسي") needs a definite word after it.
+        if k == i + 2
+            && !nt.token_text(i + 1).starts_with("ال")
+            && !nt.token_text(i + 1).starts_with("لل")
+        {
+            return None;
         }
         if k <= i + 1 {
             return None;

@@ -23,6 +23,10 @@ pub struct Patterns {
     pub org_generic: HashSet<String>,
     /// Words never part of a name.
     pub stopwords: HashSet<String>,
+    /// Phrases that contain a name's form but are not names ("السياسة الخارجية الأميركية" is
+    /// not the State Department): matched with the names, they win by starting earlier or
+    /// being longer, and produce nothing. With their `file:line`.
+    pub not_names: Vec<(String, String)>,
 }
 
 /// Validated boilerplate markers, all normalized.
@@ -49,6 +53,8 @@ struct RawPatterns {
     organization: Lists,
     #[serde(default)]
     stopwords: BTreeMap<String, Vec<Spanned<String>>>,
+    #[serde(default)]
+    not_names: BTreeMap<String, Vec<Spanned<String>>>,
 }
 
 /// Parses `patterns.toml`.
@@ -124,6 +130,21 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         .into_iter()
         .map(|(n, _)| n)
         .collect();
+    for (_, items) in raw.not_names {
+        for item in items {
+            let line = line_of(src, item.span().start);
+            let norm = normalize_form(item.get_ref());
+            if norm.is_empty() {
+                errors.push(RuleError::new(
+                    path,
+                    line,
+                    format!("empty or malformed phrase {:?}", item.get_ref()),
+                ));
+            } else {
+                p.not_names.push((norm, format!("{path}:{line}")));
+            }
+        }
+    }
     for (_, items) in raw.stopwords {
         for item in items {
             let norm = normalize_form(item.get_ref());

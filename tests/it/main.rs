@@ -6,11 +6,13 @@
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown |
 //! | `reload` | hot reload under load (good, bad, good), `--watch` |
+//! | `entities` | one row per entity rule: clitics, triggers, propagation, blockers, title field |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
 //! | `properties` | proptest: no panics, exact spans in every unit |
 //! | `rules` | rule validation: bad-rules fixtures vs. their `.expected` errors, `check-rules`, shipped coverage |
 //! | `topics` | short texts per top-level topic: expected topics and no unrelated ones |
 
+mod entities;
 mod golden;
 mod properties;
 mod reload;

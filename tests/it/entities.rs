@@ -1,0 +1,298 @@
+//! Entity behaviour through the whole pipeline, one table row per rule: clitics, the "لل" form,
+//! trigger patterns, document-level propagation, blockers, boilerplate, the title field.
+
+use std::sync::OnceLock;
+
+use khabar::model::{Document, EntityType, Field};
+use khabar::Classifier;
+
+fn classifier() -> &'static Classifier {
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(|| Classifier::embedded().expect("embedded rules load"))
+}
+
+/// (type, mention text, entity id prefix, role) of every mention, in order.
+fn mentions(text: &str, title: &str) -> Vec<(EntityType, String, String, String, Field)> {
+    let doc = Document {
+        text: text.into(),
+        title: title.into(),
+        ..Default::default()
+    };
+    let r = classifier().classify(&doc).expect("classifies");
+    let mut out: Vec<_> = r
+        .entities
+        .iter()
+        .flat_map(|e| {
+            e.mentions.iter().map(move |m| {
+                (
+                    e.entity_type,
+                    m.text.clone(),
+                    e.id.clone(),
+                    m.role.clone(),
+                    m.field,
+                    m.start,
+                )
+            })
+        })
+        .collect();
+    out.sort_by_key(|m| (m.4 != Field::Title, m.5));
+    out.into_iter()
+        .map(|(t, x, id, role, f, _)| (t, x, id, role, f))
+        .collect()
+}
+
+fn has(
+    ms: &[(EntityType, String, String, String, Field)],
+    ty: EntityType,
+    text: &str,
+    id_prefix: &str,
+    role: &str,
+) -> bool {
+    ms.iter()
+        .any(|m| m.0 == ty && m.1 == text && m.2.starts_with(id_prefix) && m.3 == role)
+}
+
+#[test]
+fn table() {
+    use EntityType::*;
+    // (name, text, type, mention text, id prefix, role)
+    let rows: &[(&str, &str, EntityType, &str, &str, &str)] = &[
+        (
+            "clitic waw",
+            "زار كيم وروسيا",
+            Location,
+            "روسيا",
+            "country/RU",
+            "",
+        ),
+        (
+            "clitic lam on person",
+            "رسالة لبوتين",
+            Person,
+            "بوتين",
+            "person/vladimir-putin",
+            "",
+        ),
+        (
+            "clitic ba + article",
+            "اجتماع بالكرملين",
+            Organization,
+            "الكرملين",
+            "org/kremlin",
+            "",
+        ),
+        (
+            "lil form",
+            "قال مصدر للكرملين",
+            Organization,
+            "لكرملين",
+            "org/kremlin",
+            "",
+        ),
+        (
+            "spaced variant",
+            "وصل إلى بيونغ يانغ",
+            Location,
+            "بيونغ يانغ",
+            "city/",
+            "",
+        ),
+        (
+            "joined variant",
+            "وصل إلى بيونغيانغ",
+            Location,
+            "بيونغيانغ",
+            "city/",
+            "",
+        ),
+        (
+            "shadda inside",
+            "نقلت وكالة الأنباء الرسميّة الكوريّة الشماليّة",
+            Organization,
+            "وكالة الأنباء الرسميّة الكوريّة الشماليّة",
+            "org/kcna",
+            "",
+        ),
+        (
+            "longest wins",
+            "اجتمع مجلس الأمن الروسي",
+            Organization,
+            "مجلس الأمن الروسي",
+            "org/russian-security-council",
+            "",
+        ),
+        (
+            "role kept for known person",
+            "التقى وزير الدفاع الروسي سيرغي شويغو",
+            Person,
+            "سيرغي شويغو",
+            "person/sergei-shoigu",
+            "وزير الدفاع الروسي",
+        ),
+        (
+            "title trigger",
+            "وقال وزير الخارجية الفنلندي إلكا فالتونين إن",
+            Person,
+            "إلكا فالتونين",
+            "person/unlisted/",
+            "وزير الخارجية الفنلندي",
+        ),
+        (
+            "title adjective",
+            "وقال النائب الديمقراطي جيمي راسكين إن",
+            Person,
+            "جيمي راسكين",
+            "person/unlisted/",
+            "النائب الديمقراطي",
+        ),
+        (
+            "kinship trigger",
+            "ظهر كيم جونغ أون مع ابنته كيم جو آه في العرض",
+            Person,
+            "كيم جو آه",
+            "person/",
+            "ابنته",
+        ),
+        (
+            "apposition",
+            "وقال كيم جونغ داي، عضو البرلمان الكوري الجنوبي السابق",
+            Person,
+            "كيم جونغ داي",
+            "person/",
+            "",
+        ),
+        (
+            "Ali is a name, Ala a preposition",
+            "وأكد اللواء علي محمود أن الهجوم فشل",
+            Person,
+            "علي محمود",
+            "person/unlisted/",
+            "اللواء",
+        ),
+        (
+            "organization head",
+            "وقالت جامعة كيونغنام الكورية الجنوبية إن",
+            Organization,
+            "جامعة كيونغنام الكورية الجنوبية",
+            "org/unlisted/",
+            "",
+        ),
+        (
+            "organization head with definite words",
+            "وقال مركز الأبحاث الاستراتيجية الصيني إن",
+            Organization,
+            "مركز الأبحاث الاستراتيجية الصيني",
+            "org/unlisted/",
+            "",
+        ),
+        (
+            "english title",
+            "Senator Lindsey Graham said on Sunday",
+            Person,
+            "Lindsey Graham",
+            "person/unlisted/",
+            "Senator",
+        ),
+        (
+            "english possessive",
+            "Putin's visit to Pyongyang",
+            Person,
+            "Putin",
+            "person/vladimir-putin",
+            "",
+        ),
+        (
+            "propagation: surname after full name",
+            "التقى المبعوث هانس غروندبرغ بالوفد. وقال غروندبرغ إن",
+            Person,
+            "غروندبرغ",
+            "person/hans-grundberg",
+            "",
+        ),
+        (
+            "propagation: short form before the full name",
+            "كيم يزور روسيا. وصل الزعيم كيم جونغ أون أمس",
+            Person,
+            "كيم",
+            "person/kim-jong-un",
+            "",
+        ),
+        (
+            "propagation of an unlisted name",
+            "وقال الوزير إلكا فالتونين إن بلاده مستعدة. وأضاف فالتونين أن",
+            Person,
+            "فالتونين",
+            "person/unlisted/",
+            "",
+        ),
+        (
+            "nationality is NORP",
+            "قال الرئيس الروسي",
+            Norp,
+            "الروسي",
+            "norp/RU",
+            "",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, text, ty, mention, id, role) in rows {
+        let ms = mentions(text, "");
+        if !has(&ms, *ty, mention, id, role) {
+            failures.push(format!(
+                "{name}: want {ty:?} {mention:?} {id}* role {role:?} in {text:?}; got {ms:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn negatives() {
+    let cases: &[(&str, &str)] = &[
+        ("no short form without its full name", "قال كيم إن"),
+        (
+            "not a name: foreign policy",
+            "تغيرت السياسة الخارجية الأميركية",
+        ),
+        ("nationality never a location", "الجيش الروسي"),
+        (
+            "verb after title is not a name",
+            "اللقاء مع وزير الدفاع الروسي عمق العلاقات",
+        ),
+        (
+            "boilerplate line",
+            "نص المقال.\nاقرأ أيضا:\nنيجيريا تحظر تصدير بذور الشيا",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, text) in cases {
+        let ms = mentions(text, "");
+        let bad: Vec<_> = ms
+            .iter()
+            .filter(|m| {
+                matches!(
+                    m.0,
+                    EntityType::Person | EntityType::Location | EntityType::Organization
+                )
+            })
+            .collect();
+        if !bad.is_empty() {
+            failures.push(format!("{name}: {text:?} gave {bad:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn title_mentions_point_into_the_title() {
+    let ms = mentions("وصل كيم جونغ أون إلى موسكو.", "بوتين يستقبل كيم");
+    assert!(
+        ms.iter().any(|m| m.1 == "بوتين" && m.4 == Field::Title),
+        "{ms:?}"
+    );
+    assert!(
+        ms.iter()
+            .any(|m| m.1 == "كيم" && m.4 == Field::Title && m.2 == "person/kim-jong-un"),
+        "{ms:?}"
+    );
+}
