@@ -62,8 +62,8 @@ impl Detector {
         for h in &hits {
             let li = lines.partition_point(|l| l.norm.end <= h.norm.start);
             let Some(line) = lines.get(li) else { continue };
-            for &kind in self.matcher.payloads(h.pattern) {
-                match kind {
+            {
+                match h.payload {
                     MARKER => flags[li] = true,
                     PREFIX if h.norm.start == line.norm.start => flags[li] = true,
                     SECTION if h.norm == line.norm => flags[li] = true,

@@ -267,7 +267,7 @@ impl Classifier {
                 let lead = f.field == Field::Title
                     || (f.lead.start <= orig.start && orig.end <= f.lead.end);
                 term_hits.push((
-                    h.pattern,
+                    h.payload,
                     Occurrence {
                         field: f.field,
                         orig,
@@ -363,9 +363,9 @@ impl Classifier {
         self.names.find(&f.nt, f.orig, &mut hits);
         let mut cands: Vec<Candidate> = hits
             .iter()
-            .filter(|h| self.names.payloads(h.pattern)[0] != NOT_A_NAME)
+            .filter(|h| h.payload != NOT_A_NAME)
             .map(|h| {
-                let idx = self.names.payloads(h.pattern)[0] as usize;
+                let idx = h.payload as usize;
                 let e = &self.rules.entities[idx];
                 let short = !f.nt.text[h.norm.clone()].contains(' ') && h.norm.len() <= 6;
                 Candidate {
@@ -439,15 +439,14 @@ impl Classifier {
         for f in fields {
             hits.clear();
             self.shorts.find(&f.nt, f.orig, &mut hits);
-            for h in &hits {
-                let options = self
-                    .shorts
-                    .payloads(h.pattern)
+            // Hits of one span (a short form shared by several people) are one occurrence.
+            for group in hits.chunk_by(|a, b| a.norm == b.norm) {
+                let options = group
                     .iter()
-                    .map(|&i| Referent::Known(i as usize))
+                    .map(|h| Referent::Known(h.payload as usize))
                     .collect();
                 out.push(ShortHit {
-                    cand: self.short_candidate(f, h.norm.clone(), "propagation"),
+                    cand: self.short_candidate(f, group[0].norm.clone(), "propagation"),
                     options,
                 });
             }

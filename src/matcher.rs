@@ -45,13 +45,14 @@ pub struct Pattern {
     pub payload: u32,
 }
 
-#[derive(Clone, Debug)]
-struct PatInfo {
-    stem: bool,
+/// One payload of a compiled string, with the conditions under which it applies.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Entry {
+    /// Compiled without the alef of ال: valid only after a clitic ending in ل.
     lil: bool,
+    /// When set, the original text must equal this exactly.
     exact: Option<Box<str>>,
-    /// Range into `payloads`.
-    payloads: Range<u32>,
+    payload: u32,
 }
 
 /// A match in the normalized text.
@@ -59,8 +60,9 @@ struct PatInfo {
 pub struct Hit {
     /// Byte range in the normalized text, clitics excluded, trailing space excluded.
     pub norm: Range<usize>,
-    /// Index of the compiled pattern (use [`Matcher::payloads`]).
-    pub pattern: u32,
+    /// The caller's value of the pattern that matched. Several patterns may share a string; each
+    /// of them that is valid here gives a hit with the same span.
+    pub payload: u32,
     /// Whether a proclitic (or article) stood before the match.
     pub clitic: bool,
 }
@@ -71,15 +73,16 @@ pub struct Matcher {
     ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     /// Report every accepted match, overlaps included (see [`Matcher::new_overlapping`]).
     overlapping: bool,
-    info: Vec<PatInfo>,
-    payloads: Vec<u32>,
+    /// Per compiled string: whether it is a stem (no trailing space), and its entries.
+    strings: Vec<(bool, Range<u32>)>,
+    entries: Vec<Entry>,
     mode: Mode,
 }
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
-            .field("patterns", &self.info.len())
+            .field("strings", &self.strings.len())
             .field(
                 "heap_bytes",
                 &self.ac.as_ref().map_or(0, |a| a.heap_bytes()),
@@ -89,12 +92,8 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
-/// Automaton entry: (compiled string, stem, ال-less form, exact text).
-type Key = (String, bool, bool, Option<String>);
-
 impl Matcher {
-    /// Compiles patterns. Patterns with the same (normalized form, stem, exact) share one
-    /// automaton entry and all their payloads.
+    /// Compiles patterns. Patterns that compile to the same string share one automaton entry.
     pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
         Matcher::build(patterns, mode, false)
     }
@@ -107,118 +106,106 @@ impl Matcher {
     }
 
     fn build(patterns: &[Pattern], mode: Mode, overlapping: bool) -> Matcher {
-        use std::collections::HashMap;
-        let mut index: HashMap<Key, usize> = HashMap::with_capacity(patterns.len() * 2);
-        let mut grouped: Vec<(Key, Vec<u32>)> = Vec::with_capacity(patterns.len());
-        let mut add = |s: String, stem: bool, lil: bool, exact: Option<String>, payload: u32| {
-            let key = (s, stem, lil, exact);
-            match index.get(&key) {
-                Some(&i) => grouped[i].1.push(payload),
-                None => {
-                    index.insert(key.clone(), grouped.len());
-                    grouped.push((key, vec![payload]));
-                }
+        // (compiled string, entry); sorting groups equal strings without hashing or cloning keys.
+        let mut all: Vec<(String, Entry)> = Vec::with_capacity(patterns.len() + patterns.len() / 4);
+        for p in patterns.iter().filter(|p| !p.norm.is_empty()) {
+            let mut compiled = String::with_capacity(p.norm.len() + 1);
+            compiled.push_str(&p.norm);
+            if !p.stem {
+                compiled.push(' ');
             }
-        };
-        for p in patterns {
-            if p.norm.is_empty() {
-                continue;
-            }
-            let compiled = if p.stem {
-                p.norm.clone()
-            } else {
-                format!("{} ", p.norm)
-            };
+            let exact = p.exact.as_deref().map(Box::from);
             if let Some(rest) = compiled.strip_prefix("ال") {
                 if rest.chars().count() >= 2 {
-                    add(format!("ل{rest}"), p.stem, true, p.exact.clone(), p.payload);
+                    all.push((
+                        format!("ل{rest}"),
+                        Entry {
+                            lil: true,
+                            exact: exact.clone(),
+                            payload: p.payload,
+                        },
+                    ));
                 }
             }
-            add(compiled, p.stem, false, p.exact.clone(), p.payload);
+            all.push((
+                compiled,
+                Entry {
+                    lil: false,
+                    exact,
+                    payload: p.payload,
+                },
+            ));
         }
-        let mut info = Vec::with_capacity(grouped.len());
-        let mut payloads = Vec::with_capacity(patterns.len());
-        let mut strings = Vec::with_capacity(grouped.len());
-        for ((s, stem, lil, exact), mut pl) in grouped {
-            pl.sort_unstable();
-            pl.dedup();
-            let start = payloads.len() as u32;
-            payloads.extend(pl);
-            info.push(PatInfo {
-                stem,
-                lil,
-                exact: exact.map(String::into_boxed_str),
-                payloads: start..payloads.len() as u32,
-            });
-            strings.push(s);
+        all.sort_unstable();
+        all.dedup();
+        let mut strings: Vec<(bool, Range<u32>)> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut entries = Vec::with_capacity(all.len());
+        for (s, e) in all {
+            if keys.last() != Some(&s) {
+                let at = entries.len() as u32;
+                strings.push((!s.ends_with(' '), at..at));
+                keys.push(s);
+            }
+            entries.push(e);
+            strings.last_mut().expect("pushed above").1.end = entries.len() as u32;
         }
-        let ac = if strings.is_empty() {
-            None
-        } else {
-            Some(
-                CharwiseDoubleArrayAhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build_with_values(
-                        strings
-                            .iter()
-                            .enumerate()
-                            .map(|(i, s)| (s.as_str(), i as u32)),
-                    )
-                    .expect("patterns are unique, non-empty and within daachorse limits"),
-            )
-        };
+        let ac = (!keys.is_empty()).then(|| {
+            CharwiseDoubleArrayAhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build_with_values(keys.iter().enumerate().map(|(i, s)| (s.as_str(), i as u32)))
+                .expect("strings are unique, non-empty and within daachorse limits")
+        });
         Matcher {
             ac,
             overlapping,
-            info,
-            payloads,
+            strings,
+            entries,
             mode,
         }
     }
 
-    /// Number of compiled patterns.
+    /// Number of compiled strings.
     pub fn len(&self) -> usize {
-        self.info.len()
+        self.strings.len()
     }
 
     /// Whether nothing was compiled.
     pub fn is_empty(&self) -> bool {
-        self.info.is_empty()
+        self.strings.is_empty()
     }
 
-    /// Payloads of a compiled pattern.
-    pub fn payloads(&self, pattern: u32) -> &[u32] {
-        let r = &self.info[pattern as usize].payloads;
-        &self.payloads[r.start as usize..r.end as usize]
-    }
-
-    /// Appends every accepted hit in `nt` to `out`, in text order, non-overlapping.
-    /// `orig` is the original text (for case-sensitive forms).
+    /// Appends every accepted hit in `nt` to `out`, in text order: all of them (overlapping
+    /// matcher), or the leftmost-longest non-overlapping spans, every payload valid on a kept span
+    /// giving its own hit. `orig` is the original text (for case-sensitive forms).
     pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
         let Some(ac) = &self.ac else { return };
         // One forward pass reports every match; boundaries are checked on each, then (unless the
-        // caller wants overlaps) the leftmost-longest valid ones are kept. This never rescans
-        // text, unlike restarting a leftmost search after each rejected candidate.
+        // caller wants overlaps) the leftmost-longest valid spans are kept. Text is never rescanned.
         let first = out.len();
         for m in ac.find_overlapping_iter(&nt.text) {
-            if let Some(hit) = self.accept(nt, orig, m.start(), m.end(), m.value() as usize) {
-                out.push(hit);
-            }
+            self.accept(nt, orig, m.start(), m.end(), m.value() as usize, out);
         }
         out[first..].sort_by(|a, b| {
-            a.norm
-                .start
-                .cmp(&b.norm.start)
-                .then(b.norm.end.cmp(&a.norm.end))
+            (a.norm.start, std::cmp::Reverse(a.norm.end), a.payload).cmp(&(
+                b.norm.start,
+                std::cmp::Reverse(b.norm.end),
+                b.payload,
+            ))
         });
         if self.overlapping {
             return;
         }
         let mut keep = first;
-        let mut end = 0;
+        let mut kept: Option<Range<usize>> = None;
         for i in first..out.len() {
-            if out[i].norm.start >= end || keep == first {
-                end = out[i].norm.end;
+            let r = out[i].norm.clone();
+            let take = match &kept {
+                None => true,
+                Some(k) => *k == r || r.start >= k.end,
+            };
+            if take {
+                kept = Some(r);
                 out.swap(keep, i);
                 keep += 1;
             }
@@ -226,35 +213,47 @@ impl Matcher {
         out.truncate(keep);
     }
 
-    /// Checks the boundaries of a raw automaton match and turns it into a hit.
-    fn accept(&self, nt: &NormText, orig: &str, s: usize, e: usize, pid: usize) -> Option<Hit> {
-        let hay = nt.text.as_bytes();
-        let info = &self.info[pid];
-        // The longest valid prefix is three letters ("وبال", "فلل" are at most 8 bytes): look no
-        // further back than that for the token start.
+    /// Checks the boundaries of a raw automaton match and pushes a hit for every entry of the
+    /// string that is valid there.
+    fn accept(
+        &self,
+        nt: &NormText,
+        orig: &str,
+        s: usize,
+        e: usize,
+        sid: usize,
+        out: &mut Vec<Hit>,
+    ) {
         let bytes = nt.text.as_bytes();
+        // The longest valid prefix is four letters ("وبال", "فكال": 8 bytes): look no further back
+        // than that for the token start.
         let ws = (s.saturating_sub(MAX_PREFIX_BYTES + 1)..s)
             .rev()
             .find(|&i| bytes[i] == b' ')
             .map_or(0, |i| i + 1);
         if ws + MAX_PREFIX_BYTES < s {
-            return None;
+            return;
         }
         let prefix = &nt.text[ws..s];
-        let mut end = if info.stem { token_end(hay, e) } else { e - 1 };
+        let (stem, range) = &self.strings[sid];
+        let mut end = if *stem { token_end(bytes, e) } else { e - 1 };
         if end <= s {
             end = e;
         }
-        let ok = prefix_ok(prefix, info.lil, self.mode)
-            && info
-                .exact
-                .as_deref()
-                .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x));
-        ok.then_some(Hit {
-            norm: s..end,
-            pattern: pid as u32,
-            clitic: !prefix.is_empty(),
-        })
+        for entry in &self.entries[range.start as usize..range.end as usize] {
+            if prefix_ok(prefix, entry.lil, self.mode)
+                && entry
+                    .exact
+                    .as_deref()
+                    .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x))
+            {
+                out.push(Hit {
+                    norm: s..end,
+                    payload: entry.payload,
+                    clitic: !prefix.is_empty(),
+                });
+            }
+        }
     }
 }
 
@@ -324,7 +323,7 @@ mod tests {
             .map(|h| {
                 (
                     text[nt.orig_range(text, h.norm.clone())].to_owned(),
-                    m.payloads(h.pattern)[0],
+                    h.payload,
                 )
             })
             .collect()
@@ -469,6 +468,16 @@ mod tests {
         Mode::Name,
         "صواريخ KN-23،",
         [("KN-23", 3)]
+    );
+
+    // Regression: two patterns compiling to the same string ("us " exact and not) used to be two
+    // automaton entries, which the double-array builder refuses.
+    t!(
+        shared_string,
+        ["=US", "us"],
+        Mode::Name,
+        "US and us",
+        [("US", 0), ("US", 1), ("us", 1)]
     );
 
     const TERMS: [&str; 3] = ["صاروخ*", "عقوبات", "قمة"];

@@ -148,8 +148,7 @@ impl TopicEngine {
         self.matcher.find(nt, orig, out);
     }
 
-    /// Scores the topics. `term_hits` are (hit payload pattern, occurrence) of terms outside
-    /// boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
+    /// Scores the topics. `term_hits` are (term index, occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
     pub fn score(
         &self,
         term_hits: &[(u32, Occurrence)],
@@ -183,10 +182,8 @@ impl TopicEngine {
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
         let mut per_topic: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nt];
-        for (i, (pattern, _)) in term_hits.iter().enumerate() {
-            for &ti in self.matcher.payloads(*pattern) {
-                per_topic[self.terms[ti as usize].topic as usize].push((i, ti));
-            }
+        for (i, (ti, _)) in term_hits.iter().enumerate() {
+            per_topic[self.terms[*ti as usize].topic as usize].push((i, *ti));
         }
         for hits in &mut per_topic {
             hits.sort_by(|a, b| {
@@ -202,14 +199,17 @@ impl TopicEngine {
                         std::cmp::Reverse(ob.orig.end),
                     ))
             });
-            let mut last: Option<(usize, Field, usize)> = None;
+            // The last kept occurrence; others on the very same span are kept too (a term that
+            // is both weighted and required, or listed twice).
+            let mut last: Option<(Field, Range<usize>)> = None;
             for &(i, ti) in hits.iter() {
                 let occ = &term_hits[i].1;
-                if last.is_some_and(|(j, f, end)| j != i && f == occ.field && occ.orig.start < end)
-                {
-                    continue;
+                if let Some((f, r)) = &last {
+                    if *f == occ.field && occ.orig.start < r.end && occ.orig != *r {
+                        continue;
+                    }
                 }
-                last = Some((i, occ.field, occ.orig.end));
+                last = Some((occ.field, occ.orig.clone()));
                 let t = &self.terms[ti as usize];
                 match t.role {
                     TermRole::Weight => add(

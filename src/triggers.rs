@@ -108,7 +108,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     let mut out = Vec::new();
 
     for hit in &title_hits {
-        let rule_id = &cx.patterns.titles[cx.titles.payloads(hit.pattern)[0] as usize].1;
+        let rule_id = &cx.patterns.titles[hit.payload as usize].1;
         let mut j = last_token(nt, &hit.norm) + 1;
         let mut role_end = hit.norm.end;
         let mut known_person = None;
@@ -156,7 +156,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             continue;
         }
         if let Some(r) = words.name_backward(first - 2) {
-            let rule_id = &cx.patterns.titles[cx.titles.payloads(hit.pattern)[0] as usize].1;
+            let rule_id = &cx.patterns.titles[hit.payload as usize].1;
             let role = cx.orig[nt.orig_range(cx.orig, hit.norm.clone())].to_owned();
             out.push(words.person(r, rule_id, 0.6, role));
         }
