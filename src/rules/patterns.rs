@@ -57,6 +57,31 @@ struct RawPatterns {
     not_names: BTreeMap<String, Vec<Spanned<String>>>,
 }
 
+/// Normalizes the entries of per-language lists (`ar = [...]`, `en = [...]`), with their
+/// `file:line`.
+fn by_language(
+    path: &str,
+    src: &str,
+    lists: BTreeMap<String, Vec<Spanned<String>>>,
+    errors: &mut Vec<RuleError>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for item in lists.into_values().flatten() {
+        let line = line_of(src, item.span().start);
+        let norm = normalize_form(item.get_ref());
+        if norm.is_empty() {
+            errors.push(RuleError::new(
+                path,
+                line,
+                format!("empty or malformed entry {:?}", item.get_ref()),
+            ));
+        } else {
+            out.push((norm, format!("{path}:{line}")));
+        }
+    }
+    out
+}
+
 /// Parses `patterns.toml`.
 pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Patterns {
     let path = file.path.as_str();
@@ -106,59 +131,33 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         &["heads", "generic"],
         errors,
     );
-    p.titles = person
-        .remove("titles")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(n, l)| (n, format!("{path}:{l}")))
-        .collect();
-    p.kin = person
-        .remove("kin")
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    p.org_heads = org
-        .remove("heads")
-        .unwrap_or_default()
+    let list =
+        |lists: &mut BTreeMap<String, Vec<(String, usize)>>, key: &str| -> Vec<(String, String)> {
+            lists
+                .remove(key)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(n, l)| (n, format!("{path}:{l}")))
+                .collect()
+        };
+    p.titles = list(&mut person, "titles");
+    p.kin = list(&mut person, "kin")
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    p.org_generic = org
-        .remove("generic")
-        .unwrap_or_default()
+    p.org_heads = list(&mut org, "heads")
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    for (_, items) in raw.not_names {
-        for item in items {
-            let line = line_of(src, item.span().start);
-            let norm = normalize_form(item.get_ref());
-            if norm.is_empty() {
-                errors.push(RuleError::new(
-                    path,
-                    line,
-                    format!("empty or malformed phrase {:?}", item.get_ref()),
-                ));
-            } else {
-                p.not_names.push((norm, format!("{path}:{line}")));
-            }
-        }
-    }
-    for (_, items) in raw.stopwords {
-        for item in items {
-            let norm = normalize_form(item.get_ref());
-            if norm.is_empty() {
-                errors.push(RuleError::new(
-                    path,
-                    line_of(src, item.span().start),
-                    format!("empty or malformed stop word {:?}", item.get_ref()),
-                ));
-            } else {
-                p.stopwords.insert(norm);
-            }
-        }
-    }
+    p.org_generic = list(&mut org, "generic")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    p.not_names = by_language(path, src, raw.not_names, errors);
+    p.stopwords = by_language(path, src, raw.stopwords, errors)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
     p
 }
 
