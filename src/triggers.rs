@@ -135,6 +135,13 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
                 j += 1;
                 continue;
             }
+            // "المتحدث باسم الوزارة": after باسم, one definite common noun belongs to the role.
+            if j > 0 && nt.token_text(j - 1) == "باسم" && words.has_article(j) && words.stop_free(j)
+            {
+                role_end = nt.tokens[j].norm.end;
+                j += 1;
+                continue;
+            }
             break;
         }
         let role = cx.orig[nt.orig_range(cx.orig, hit.norm.start..role_end)].to_owned();
@@ -225,6 +232,15 @@ impl Words<'_, '_> {
         } else {
             self.capitalized(i)
         }
+    }
+
+    /// A word token that is not a stop word and not part of another entity or title.
+    fn stop_free(&self, i: usize) -> bool {
+        let t = &self.cx.nt.tokens[i];
+        t.kind == TokenKind::Word
+            && self.cover[i].is_none()
+            && self.title_at[i].is_none()
+            && !self.stop(self.cx.nt.token_text(i))
     }
 
     fn stop(&self, text: &str) -> bool {
