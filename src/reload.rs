@@ -20,7 +20,7 @@ use crate::Classifier;
 /// Where rules come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RulesSource {
-    /// The rules compiled into the binary (a reload rebuilds the same version).
+    /// The rules compiled into the binary (a reload has nothing to do).
     Embedded,
     /// A rules directory with the layout of `rules/`.
     Dir(PathBuf),
@@ -32,6 +32,22 @@ impl RulesSource {
         match self {
             RulesSource::Embedded => Classifier::embedded(),
             RulesSource::Dir(dir) => Classifier::from_dir(dir),
+        }
+    }
+
+    /// Like [`RulesSource::load`], but `None` when the files hash to `current` (the version in
+    /// use): nothing to rebuild. File-change events come in bursts and SIGHUP may be sent with
+    /// nothing changed; neither rebuilds identical rules.
+    pub fn load_if_changed(&self, current: &str) -> Result<Option<Classifier>, RuleErrors> {
+        match self {
+            RulesSource::Embedded => Ok(None),
+            RulesSource::Dir(dir) => {
+                let files = crate::rules::read_dir(dir)?;
+                if crate::rules::version_of(&files) == current {
+                    return Ok(None);
+                }
+                Classifier::from_files(files, &dir.display().to_string()).map(Some)
+            }
         }
     }
 
@@ -102,28 +118,38 @@ impl Engine {
     pub async fn reload(self: &Arc<Self>) -> Result<String, RuleErrors> {
         let _guard = self.reloading.lock().await;
         let me = Arc::clone(self);
-        let loaded = tokio::task::spawn_blocking(move || me.source.load())
-            .await
-            .unwrap_or_else(|e| {
-                Err(RuleErrors(vec![crate::rules::RuleError::new(
-                    "<reload>",
-                    0,
-                    format!("rule loading panicked: {e}"),
-                )]))
-            });
+        let loaded = tokio::task::spawn_blocking(move || {
+            me.source.load_if_changed(&me.current.load().info().version)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(RuleErrors(vec![crate::rules::RuleError::new(
+                "<reload>",
+                0,
+                format!("rule loading panicked: {e}"),
+            )]))
+        });
         self.apply(loaded)
     }
 
     /// Like [`Engine::reload`], on the calling thread (for non-async callers and tests).
     pub fn reload_blocking(&self) -> Result<String, RuleErrors> {
-        let loaded = self.source.load();
+        let loaded = self
+            .source
+            .load_if_changed(&self.current.load().info().version);
         self.apply(loaded)
     }
 
-    fn apply(&self, loaded: Result<Classifier, RuleErrors>) -> Result<String, RuleErrors> {
+    fn apply(&self, loaded: Result<Option<Classifier>, RuleErrors>) -> Result<String, RuleErrors> {
         let old = self.current.load().info().version.clone();
         match loaded {
-            Ok(classifier) => {
+            Ok(None) => {
+                // The files are the rules in use (perhaps after a bad edit was reverted).
+                *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                tracing::info!(version = %old, source = %self.source_name(), "rules unchanged; nothing to reload");
+                Ok(old)
+            }
+            Ok(Some(classifier)) => {
                 let version = classifier.info().version.clone();
                 let mut error = self.last_error.lock().unwrap_or_else(|e| e.into_inner());
                 self.current.store(Arc::new(classifier));
