@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::matcher::{Matcher, Mode, Pattern};
+use crate::matcher::{Hit, Pattern};
 use crate::rules::Boilerplate;
 use crate::text::NormText;
 
@@ -20,78 +20,70 @@ const NEXT: u32 = 3;
 /// Lines with fewer normalized bytes than this are never "repeated headlines".
 const MIN_REPEATED_BYTES: usize = 24;
 
-/// Compiled boilerplate markers.
-#[derive(Clone, Debug)]
-pub struct Detector {
-    matcher: Matcher,
-}
-
 struct Line {
     orig: Range<usize>,
     norm: Range<usize>,
 }
 
-impl Detector {
-    /// Compiles the markers.
-    pub fn new(rules: &Boilerplate) -> Detector {
-        let mut pats = Vec::new();
-        let mut add = |forms: &mut dyn Iterator<Item = &String>, kind: u32| {
-            pats.extend(forms.map(|f| Pattern {
-                norm: f.clone(),
-                stem: false,
-                exact: None,
-                payload: kind,
-            }));
-        };
-        add(&mut rules.line_markers.iter(), MARKER);
-        add(&mut rules.line_prefixes.iter(), PREFIX);
-        add(&mut rules.section_labels.iter(), SECTION);
-        add(&mut rules.next_line_markers.iter(), NEXT);
-        Detector {
-            matcher: Matcher::new(&pats, Mode::Name),
-        }
-    }
+/// The marker patterns in `group` (payload: marker kind), to be matched in `Mode::Name`,
+/// leftmost-longest.
+pub fn patterns(rules: &Boilerplate, group: u8) -> Vec<Pattern> {
+    let kinds = [
+        (&rules.line_markers, MARKER),
+        (&rules.line_prefixes, PREFIX),
+        (&rules.next_line_markers, NEXT),
+    ];
+    let mut pats: Vec<Pattern> = kinds
+        .iter()
+        .flat_map(|(forms, kind)| {
+            forms.iter().map(move |f| Pattern {
+                group,
+                ..Pattern::new(f.clone(), false, None, *kind)
+            })
+        })
+        .collect();
+    pats.extend(rules.section_labels.iter().map(|f| Pattern {
+        group,
+        ..Pattern::new(f.clone(), false, None, SECTION)
+    }));
+    pats
+}
 
-    /// Byte ranges of the boilerplate lines of `text` (trimmed), in order. `nt` is `text`
-    /// normalized.
-    pub fn detect(&self, text: &str, nt: &NormText) -> Vec<Range<usize>> {
-        let lines = lines(text, nt);
-        let mut flags = vec![false; lines.len()];
-        let mut hits = Vec::new();
-        self.matcher.find(nt, text, &mut hits);
-        for h in &hits {
-            let li = lines.partition_point(|l| l.norm.end <= h.norm.start);
-            let Some(line) = lines.get(li) else { continue };
-            {
-                match h.payload {
-                    MARKER => flags[li] = true,
-                    PREFIX if h.norm.start == line.norm.start => flags[li] = true,
-                    SECTION if h.norm == line.norm => flags[li] = true,
-                    NEXT => {
-                        if let Some(f) = flags.get_mut(li + 1) {
-                            *f = true;
-                        }
-                    }
-                    _ => {}
+/// Byte ranges of the boilerplate lines of `text` (trimmed), in order. `nt` is `text`
+/// normalized and `hits` the hits of [`patterns`] in it.
+pub fn detect(text: &str, nt: &NormText, hits: &[Hit]) -> Vec<Range<usize>> {
+    let lines = lines(text, nt);
+    let mut flags = vec![false; lines.len()];
+    for h in hits {
+        let li = lines.partition_point(|l| l.norm.end <= h.norm.start);
+        let Some(line) = lines.get(li) else { continue };
+        match h.payload {
+            MARKER => flags[li] = true,
+            PREFIX if h.norm.start == line.norm.start => flags[li] = true,
+            SECTION if h.norm == line.norm => flags[li] = true,
+            NEXT => {
+                if let Some(f) = flags.get_mut(li + 1) {
+                    *f = true;
                 }
             }
+            _ => {}
         }
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for l in lines.iter().filter(|l| l.norm.len() >= MIN_REPEATED_BYTES) {
-            *counts.entry(&nt.text[l.norm.clone()]).or_default() += 1;
-        }
-        for (l, f) in lines.iter().zip(flags.iter_mut()) {
-            if l.norm.len() >= MIN_REPEATED_BYTES && counts[&nt.text[l.norm.clone()]] > 1 {
-                *f = true;
-            }
-        }
-        lines
-            .into_iter()
-            .zip(flags)
-            .filter(|(_, f)| *f)
-            .map(|(l, _)| l.orig)
-            .collect()
     }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for l in lines.iter().filter(|l| l.norm.len() >= MIN_REPEATED_BYTES) {
+        *counts.entry(&nt.text[l.norm.clone()]).or_default() += 1;
+    }
+    for (l, f) in lines.iter().zip(flags.iter_mut()) {
+        if l.norm.len() >= MIN_REPEATED_BYTES && counts[&nt.text[l.norm.clone()]] > 1 {
+            *f = true;
+        }
+    }
+    lines
+        .into_iter()
+        .zip(flags)
+        .filter(|(_, f)| *f)
+        .map(|(l, _)| l.orig)
+        .collect()
 }
 
 /// Non-empty lines with their trimmed original range and normalized range (lines without any
@@ -139,9 +131,11 @@ mod tests {
             section_labels: [normalize_form("اخبار العالم")].into_iter().collect(),
         };
         let text = "اخبار العالم\nنص المقال عن كوريا الشمالية وروسيا.\n  يقرأ  نيجيريا تحظر\nاقرأ أيضا:\n\nعنوان آخر\nمقالات ذات صلة\nـ كوريا الشمالية تتعهد بتعزيز العلاقات\nـ كوريا الشمالية تتعهد بتعزيز العلاقات\nلا يقرأ";
-        let d = Detector::new(&rules);
-        let got: Vec<&str> = d
-            .detect(text, &NormText::new(text))
+        let m = crate::matcher::Matcher::new(&patterns(&rules, 0), crate::matcher::Mode::Name);
+        let nt = NormText::new(text);
+        let mut hits = Vec::new();
+        m.find(&nt, text, &mut hits);
+        let got: Vec<&str> = detect(text, &nt, &hits)
             .into_iter()
             .map(|r| &text[r])
             .collect();

@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::entities::{self, Candidate, Referent, ShortHit};
-use crate::matcher::{Matcher, Mode, Pattern};
+use crate::matcher::{Group, Hit, Matcher, Mode, Pattern};
 use crate::model::{
     Classification, ClassifyError, Document, Entity, EntityType, Evidence, Field, Mention,
     OffsetUnit, Span, Topic,
@@ -61,17 +61,45 @@ pub struct TopicInfo {
 pub struct Classifier {
     info: RulesInfo,
     rules: RuleSet,
-    /// Full names and variants; payload: entity index.
-    names: Matcher,
-    /// Short forms for document-level propagation; payload: entity index.
-    shorts: Matcher,
-    /// Titles before person names; payload: index into `rules.patterns.titles`.
-    titles: Matcher,
+    /// Every surface form, one group per use (`G_*`); a text is scanned once.
+    lexicon: Matcher,
     topics: TopicEngine,
-    boilerplate: crate::boilerplate::Detector,
 }
 
-/// Payload of the `not_names` phrases in the names matcher.
+/// Full names and variants (and `not_names` phrases); payload: entity index or [`NOT_A_NAME`].
+const G_NAMES: u8 = 0;
+/// Short forms for document-level propagation; payload: entity index.
+const G_SHORTS: u8 = 1;
+/// Titles before person names; payload: index into `rules.patterns.titles`.
+const G_TITLES: u8 = 2;
+/// Topic terms, reported overlapping; payload: term index of the topic engine.
+const G_TERMS: u8 = 3;
+/// Boilerplate markers; payload: marker kind.
+const G_BOILER: u8 = 4;
+const GROUPS: [Group; 5] = [
+    Group {
+        mode: Mode::Name,
+        overlapping: false,
+    },
+    Group {
+        mode: Mode::Name,
+        overlapping: false,
+    },
+    Group {
+        mode: Mode::Name,
+        overlapping: false,
+    },
+    Group {
+        mode: Mode::Term,
+        overlapping: true,
+    },
+    Group {
+        mode: Mode::Name,
+        overlapping: false,
+    },
+];
+
+/// Payload of the `not_names` phrases among the names.
 const NOT_A_NAME: u32 = u32::MAX;
 
 /// One field of the document being classified.
@@ -79,9 +107,32 @@ struct FieldText<'a> {
     field: Field,
     orig: &'a str,
     nt: NormText,
+    /// Hits of every lexicon group, indexed by `G_*`.
+    hits: [Vec<Hit>; 5],
     /// Original byte range of the lead (headline and first paragraph).
     lead: Range<usize>,
     boiler: Vec<Range<usize>>,
+}
+
+impl<'a> FieldText<'a> {
+    /// Normalizes a field and scans it once for every group.
+    fn new(c: &Classifier, field: Field, orig: &'a str) -> FieldText<'a> {
+        let nt = NormText::new(orig);
+        let mut hits: [Vec<Hit>; 5] = Default::default();
+        c.lexicon.find_groups(&nt, orig, &mut hits);
+        let boiler = match field {
+            Field::Text => crate::boilerplate::detect(orig, &nt, &hits[G_BOILER as usize]),
+            Field::Title => Vec::new(),
+        };
+        FieldText {
+            field,
+            orig,
+            nt,
+            hits,
+            lead: 0..orig.len(),
+            boiler,
+        }
+    }
 }
 
 impl Classifier {
@@ -104,46 +155,46 @@ impl Classifier {
 
     /// Compiles a validated rule set.
     pub fn compile(rules: RuleSet, source: &str) -> Classifier {
-        let mut names = Vec::new();
-        let mut shorts = Vec::new();
+        // Every surface form the pipeline looks for goes into one automaton, one group per use.
+        let mut pats = Vec::new();
+        let pat = |norm: &str, exact: Option<String>, payload: u32, group: u8| Pattern {
+            norm: norm.to_owned(),
+            stem: false,
+            exact,
+            payload,
+            group,
+        };
         for (i, e) in rules.entities.iter().enumerate() {
             for f in &e.forms {
                 if rules.form_owner.get(&(f.norm.clone(), f.case_sensitive)) == Some(&i) {
-                    names.push(Pattern {
-                        norm: f.norm.clone(),
-                        stem: false,
-                        exact: f.case_sensitive.then(|| f.text.clone()),
-                        payload: i as u32,
-                    });
+                    pats.push(pat(
+                        &f.norm,
+                        f.case_sensitive.then(|| f.text.clone()),
+                        i as u32,
+                        G_NAMES,
+                    ));
                 }
             }
-            for s in &e.short {
-                shorts.push(Pattern {
-                    norm: s.clone(),
-                    stem: false,
-                    exact: None,
-                    payload: i as u32,
-                });
-            }
+            pats.extend(e.short.iter().map(|s| pat(s, None, i as u32, G_SHORTS)));
         }
-        names.extend(rules.patterns.not_names.iter().map(|(norm, _)| Pattern {
-            norm: norm.clone(),
-            stem: false,
-            exact: None,
-            payload: NOT_A_NAME,
-        }));
-        let titles: Vec<Pattern> = rules
-            .patterns
-            .titles
-            .iter()
-            .enumerate()
-            .map(|(i, (norm, _))| Pattern {
-                norm: norm.clone(),
-                stem: false,
-                exact: None,
-                payload: i as u32,
-            })
-            .collect();
+        pats.extend(
+            rules
+                .patterns
+                .not_names
+                .iter()
+                .map(|(norm, _)| pat(norm, None, NOT_A_NAME, G_NAMES)),
+        );
+        pats.extend(
+            rules
+                .patterns
+                .titles
+                .iter()
+                .enumerate()
+                .map(|(i, (norm, _))| pat(norm, None, i as u32, G_TITLES)),
+        );
+        let topics = TopicEngine::new(&rules);
+        pats.extend(topics.patterns(G_TERMS));
+        pats.extend(crate::boilerplate::patterns(&rules.boilerplate, G_BOILER));
         let mut counts: HashMap<EntityType, usize> = HashMap::new();
         for e in &rules.entities {
             *counts.entry(e.entity_type).or_default() += 1;
@@ -181,11 +232,8 @@ impl Classifier {
         };
         Classifier {
             info,
-            names: Matcher::new(&names, Mode::Name),
-            shorts: Matcher::new(&shorts, Mode::Name),
-            titles: Matcher::new(&titles, Mode::Name),
-            topics: TopicEngine::new(&rules),
-            boilerplate: crate::boilerplate::Detector::new(&rules.boilerplate),
+            lexicon: Matcher::grouped(&pats, &GROUPS),
+            topics,
             rules,
         }
     }
@@ -218,25 +266,15 @@ impl Classifier {
 
         let mut fields = Vec::with_capacity(2);
         if !doc.title.trim().is_empty() {
-            let nt = NormText::new(&doc.title);
-            fields.push(FieldText {
-                field: Field::Title,
-                orig: &doc.title,
-                lead: 0..doc.title.len(),
-                nt,
-                boiler: Vec::new(),
-            });
+            fields.push(FieldText::new(self, Field::Title, &doc.title));
         }
-        let nt = NormText::new(&doc.text);
-        let boiler = self.boilerplate.detect(&doc.text, &nt);
-        let lead = lead_range(&doc.text, &boiler, if fields.is_empty() { 2 } else { 1 });
-        fields.push(FieldText {
-            field: Field::Text,
-            orig: &doc.text,
-            nt,
-            lead,
-            boiler,
-        });
+        let mut text = FieldText::new(self, Field::Text, &doc.text);
+        text.lead = lead_range(
+            &doc.text,
+            &text.boiler,
+            if fields.is_empty() { 2 } else { 1 },
+        );
+        fields.push(text);
 
         // Entities: gazetteer and dates, then triggers, then propagation.
         let mut accepted: Vec<Candidate> = Vec::new();
@@ -255,11 +293,8 @@ impl Classifier {
 
         // Topics.
         let mut term_hits = Vec::new();
-        let mut hits = Vec::new();
         for f in &fields {
-            hits.clear();
-            self.topics.find_terms(&f.nt, f.orig, &mut hits);
-            for h in &hits {
+            for h in &f.hits[G_TERMS as usize] {
                 let orig = f.nt.orig_range(f.orig, h.norm.clone());
                 if crate::boilerplate::inside(&f.boiler, &orig) {
                     continue;
@@ -359,9 +394,7 @@ impl Classifier {
         f: &FieldText,
         reference: Option<jiff::civil::Date>,
     ) -> Vec<Candidate> {
-        let mut hits = Vec::new();
-        self.names.find(&f.nt, f.orig, &mut hits);
-        let mut cands: Vec<Candidate> = hits
+        let mut cands: Vec<Candidate> = f.hits[G_NAMES as usize]
             .iter()
             .filter(|h| h.payload != NOT_A_NAME)
             .map(|h| {
@@ -410,7 +443,7 @@ impl Classifier {
             orig: f.orig,
             field: f.field,
             patterns: &self.rules.patterns,
-            titles: &self.titles,
+            title_hits: &f.hits[G_TITLES as usize],
         };
         let found = triggers::find(&cx, &mut typed);
         let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();
@@ -435,10 +468,8 @@ impl Classifier {
         }
         let unlisted_keys: HashSet<String> = unlisted.keys().cloned().collect();
         let mut out = Vec::new();
-        let mut hits = Vec::new();
         for f in fields {
-            hits.clear();
-            self.shorts.find(&f.nt, f.orig, &mut hits);
+            let hits = &f.hits[G_SHORTS as usize];
             // Hits of one span (a short form shared by several people) are one occurrence.
             for group in hits.chunk_by(|a, b| a.norm == b.norm) {
                 let options = group

@@ -43,11 +43,37 @@ pub struct Pattern {
     pub exact: Option<String>,
     /// Caller's value, returned with every hit.
     pub payload: u32,
+    /// Which group the pattern belongs to (index into the groups given to
+    /// [`Matcher::grouped`]; 0 for [`Matcher::new`]).
+    pub group: u8,
+}
+
+impl Pattern {
+    /// A pattern of group 0.
+    pub fn new(norm: String, stem: bool, exact: Option<String>, payload: u32) -> Pattern {
+        Pattern {
+            norm,
+            stem,
+            exact,
+            payload,
+            group: 0,
+        }
+    }
+}
+
+/// How the hits of one group of patterns are matched and reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Which prefixes may stand before a match.
+    pub mode: Mode,
+    /// Report every valid match (overlaps included) instead of the leftmost-longest spans.
+    pub overlapping: bool,
 }
 
 /// One payload of a compiled string, with the conditions under which it applies.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Entry {
+    group: u8,
     /// Compiled without the alef of ال: valid only after a clitic ending in ل.
     lil: bool,
     /// When set, the original text must equal this exactly.
@@ -67,16 +93,15 @@ pub struct Hit {
     pub clitic: bool,
 }
 
-/// A compiled matcher; immutable, `Send + Sync`.
+/// A compiled matcher; immutable, `Send + Sync`. All groups share one automaton, so a text is
+/// scanned once whatever the number of groups.
 #[derive(Clone)]
 pub struct Matcher {
     ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
-    /// Report every accepted match, overlaps included (see [`Matcher::new_overlapping`]).
-    overlapping: bool,
+    groups: Vec<Group>,
     /// Per compiled string: whether it is a stem (no trailing space), and its entries.
     strings: Vec<(bool, Range<u32>)>,
     entries: Vec<Entry>,
-    mode: Mode,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -87,28 +112,48 @@ impl std::fmt::Debug for Matcher {
                 "heap_bytes",
                 &self.ac.as_ref().map_or(0, |a| a.heap_bytes()),
             )
-            .field("mode", &self.mode)
+            .field("groups", &self.groups)
             .finish()
     }
 }
 
 impl Matcher {
-    /// Compiles patterns. Patterns that compile to the same string share one automaton entry.
+    /// Compiles patterns of one group reported leftmost-longest. Patterns that compile to the
+    /// same string share one automaton entry.
     pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
-        Matcher::build(patterns, mode, false)
+        Matcher::grouped(
+            patterns,
+            &[Group {
+                mode,
+                overlapping: false,
+            }],
+        )
     }
 
     /// Like [`Matcher::new`], but [`Matcher::find`] reports every accepted match, including
     /// matches that overlap or nest in each other, ordered by start then longest first; the
     /// caller resolves overlaps (topic terms do so per topic).
     pub fn new_overlapping(patterns: &[Pattern], mode: Mode) -> Matcher {
-        Matcher::build(patterns, mode, true)
+        Matcher::grouped(
+            patterns,
+            &[Group {
+                mode,
+                overlapping: true,
+            }],
+        )
     }
 
-    fn build(patterns: &[Pattern], mode: Mode, overlapping: bool) -> Matcher {
+    /// Compiles patterns of several groups into one automaton; [`Matcher::find_groups`] reports
+    /// each group's hits apart, as if each group had its own matcher.
+    pub fn grouped(patterns: &[Pattern], groups: &[Group]) -> Matcher {
         // (compiled string, entry); sorting groups equal strings without hashing or cloning keys.
         let mut all: Vec<(String, Entry)> = Vec::with_capacity(patterns.len() + patterns.len() / 4);
         for p in patterns.iter().filter(|p| !p.norm.is_empty()) {
+            assert!(
+                (p.group as usize) < groups.len(),
+                "pattern group {} is not declared",
+                p.group
+            );
             let mut compiled = String::with_capacity(p.norm.len() + 1);
             compiled.push_str(&p.norm);
             if !p.stem {
@@ -117,19 +162,19 @@ impl Matcher {
             let exact = p.exact.as_deref().map(Box::from);
             if let Some(rest) = compiled.strip_prefix("ال") {
                 if rest.chars().count() >= 2 {
-                    all.push((
-                        format!("ل{rest}"),
-                        Entry {
-                            lil: true,
-                            exact: exact.clone(),
-                            payload: p.payload,
-                        },
-                    ));
+                    let e = Entry {
+                        group: p.group,
+                        lil: true,
+                        exact: exact.clone(),
+                        payload: p.payload,
+                    };
+                    all.push((format!("ل{rest}"), e));
                 }
             }
             all.push((
                 compiled,
                 Entry {
+                    group: p.group,
                     lil: false,
                     exact,
                     payload: p.payload,
@@ -158,10 +203,9 @@ impl Matcher {
         });
         Matcher {
             ac,
-            overlapping,
+            groups: groups.to_vec(),
             strings,
             entries,
-            mode,
         }
     }
 
@@ -175,42 +219,38 @@ impl Matcher {
         self.strings.is_empty()
     }
 
-    /// Appends every accepted hit in `nt` to `out`, in text order: all of them (overlapping
-    /// matcher), or the leftmost-longest non-overlapping spans, every payload valid on a kept span
-    /// giving its own hit. `orig` is the original text (for case-sensitive forms).
+    /// Appends every accepted hit of a one-group matcher to `out` (see [`Matcher::find_groups`]).
     pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
+        let mut groups = [std::mem::take(out)];
+        self.find_groups(nt, orig, &mut groups);
+        let [g] = groups;
+        *out = g;
+    }
+
+    /// Scans `nt` once and appends the hits of group `g` to `out[g]`, in text order: all of them
+    /// (overlapping groups), or the leftmost-longest non-overlapping spans, every payload valid
+    /// on a kept span giving its own hit. `orig` is the original text (for case-sensitive forms).
+    pub fn find_groups(&self, nt: &NormText, orig: &str, out: &mut [Vec<Hit>]) {
+        assert_eq!(out.len(), self.groups.len(), "one output per group");
         let Some(ac) = &self.ac else { return };
-        // One forward pass reports every match; boundaries are checked on each, then (unless the
-        // caller wants overlaps) the leftmost-longest valid spans are kept. Text is never rescanned.
-        let first = out.len();
+        let firsts: Vec<usize> = out.iter().map(Vec::len).collect();
+        // One forward pass reports every match; boundaries are checked on each, then
+        // leftmost-longest valid spans are kept where asked. Text is never rescanned.
         for m in ac.find_overlapping_iter(&nt.text) {
             self.accept(nt, orig, m.start(), m.end(), m.value() as usize, out);
         }
-        out[first..].sort_by(|a, b| {
-            (a.norm.start, std::cmp::Reverse(a.norm.end), a.payload).cmp(&(
-                b.norm.start,
-                std::cmp::Reverse(b.norm.end),
-                b.payload,
-            ))
-        });
-        if self.overlapping {
-            return;
-        }
-        let mut keep = first;
-        let mut kept: Option<Range<usize>> = None;
-        for i in first..out.len() {
-            let r = out[i].norm.clone();
-            let take = match &kept {
-                None => true,
-                Some(k) => *k == r || r.start >= k.end,
-            };
-            if take {
-                kept = Some(r);
-                out.swap(keep, i);
-                keep += 1;
+        for ((hits, group), first) in out.iter_mut().zip(&self.groups).zip(firsts) {
+            hits[first..].sort_by(|a, b| {
+                (a.norm.start, std::cmp::Reverse(a.norm.end), a.payload).cmp(&(
+                    b.norm.start,
+                    std::cmp::Reverse(b.norm.end),
+                    b.payload,
+                ))
+            });
+            if !group.overlapping {
+                leftmost_longest(hits, first);
             }
         }
-        out.truncate(keep);
     }
 
     /// Checks the boundaries of a raw automaton match and pushes a hit for every entry of the
@@ -222,7 +262,7 @@ impl Matcher {
         s: usize,
         e: usize,
         sid: usize,
-        out: &mut Vec<Hit>,
+        out: &mut [Vec<Hit>],
     ) {
         let bytes = nt.text.as_bytes();
         // The longest valid prefix is four letters ("وبال", "فكال": 8 bytes): look no further back
@@ -241,13 +281,14 @@ impl Matcher {
             end = e;
         }
         for entry in &self.entries[range.start as usize..range.end as usize] {
-            if prefix_ok(prefix, entry.lil, self.mode)
+            let mode = self.groups[entry.group as usize].mode;
+            if prefix_ok(prefix, entry.lil, mode)
                 && entry
                     .exact
                     .as_deref()
                     .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x))
             {
-                out.push(Hit {
+                out[entry.group as usize].push(Hit {
                     norm: s..end,
                     payload: entry.payload,
                     clitic: !prefix.is_empty(),
@@ -255,6 +296,26 @@ impl Matcher {
             }
         }
     }
+}
+
+/// Keeps, from `hits[first..]` sorted by start then longest, the leftmost-longest
+/// non-overlapping spans, with every hit of a kept span.
+fn leftmost_longest(hits: &mut Vec<Hit>, first: usize) {
+    let mut keep = first;
+    let mut kept: Option<Range<usize>> = None;
+    for i in first..hits.len() {
+        let r = hits[i].norm.clone();
+        let take = match &kept {
+            None => true,
+            Some(k) => *k == r || r.start >= k.end,
+        };
+        if take {
+            kept = Some(r);
+            hits.swap(keep, i);
+            keep += 1;
+        }
+    }
+    hits.truncate(keep);
 }
 
 fn token_end(hay: &[u8], from: usize) -> usize {
@@ -303,12 +364,7 @@ mod tests {
                 let (body, exact) = body
                     .strip_prefix('=')
                     .map_or((body, None), |b| (b, Some(b.to_owned())));
-                Pattern {
-                    norm: normalize_form(body),
-                    stem,
-                    exact,
-                    payload: i as u32,
-                }
+                Pattern::new(normalize_form(body), stem, exact, i as u32)
             })
             .collect()
     }
@@ -479,6 +535,52 @@ mod tests {
         "US and us",
         [("US", 0), ("US", 1), ("us", 1)]
     );
+
+    #[test]
+    fn groups_are_matched_apart_in_one_pass() {
+        // The same text as a name (no article allowed) and as a term (article allowed), plus a
+        // longer name that must not hide the term.
+        let pats = vec![
+            Pattern {
+                group: 0,
+                ..Pattern::new(normalize_form("مجلس الأمن"), false, None, 7)
+            },
+            Pattern {
+                group: 1,
+                ..Pattern::new(normalize_form("أمن"), false, None, 8)
+            },
+        ];
+        let groups = [
+            Group {
+                mode: Mode::Name,
+                overlapping: false,
+            },
+            Group {
+                mode: Mode::Term,
+                overlapping: true,
+            },
+        ];
+        let m = Matcher::grouped(&pats, &groups);
+        let text = "اجتمع مجلس الأمن";
+        let nt = NormText::new(text);
+        let mut out: [Vec<Hit>; 2] = Default::default();
+        m.find_groups(&nt, text, &mut out);
+        let cut = |h: &Hit| text[nt.orig_range(text, h.norm.clone())].to_owned();
+        assert_eq!(
+            out[0]
+                .iter()
+                .map(|h| (cut(h), h.payload))
+                .collect::<Vec<_>>(),
+            vec![("مجلس الأمن".to_owned(), 7)]
+        );
+        assert_eq!(
+            out[1]
+                .iter()
+                .map(|h| (cut(h), h.payload))
+                .collect::<Vec<_>>(),
+            vec![("أمن".to_owned(), 8)]
+        );
+    }
 
     const TERMS: [&str; 3] = ["صاروخ*", "عقوبات", "قمة"];
     t!(term_bare, TERMS, Mode::Term, "عقوبات", [("عقوبات", 1)]);

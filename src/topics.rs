@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::matcher::{Hit, Matcher, Mode, Pattern};
+use crate::matcher::Pattern;
 use crate::model::Field;
 use crate::rules::topics::TermRole;
 use crate::rules::RuleSet;
@@ -38,7 +38,8 @@ struct CompiledTopic {
 /// Compiled topic rules.
 #[derive(Clone, Debug)]
 pub struct TopicEngine {
-    matcher: Matcher,
+    /// One pattern per term (payload: term index), to be matched in `Mode::Term`, overlapping.
+    patterns: Vec<Pattern>,
     terms: Vec<TermRef>,
     topics: Vec<CompiledTopic>,
     /// Entity index → (topic, weight, rule id).
@@ -102,12 +103,12 @@ impl TopicEngine {
                 has_require: t.terms.iter().any(|x| x.role == TermRole::Require),
             });
             for term in &t.terms {
-                patterns.push(Pattern {
-                    norm: term.norm.clone(),
-                    stem: term.stem,
-                    exact: None,
-                    payload: terms.len() as u32,
-                });
+                patterns.push(Pattern::new(
+                    term.norm.clone(),
+                    term.stem,
+                    None,
+                    terms.len() as u32,
+                ));
                 terms.push(TermRef {
                     topic: ti as u32,
                     weight: term.weight,
@@ -131,21 +132,19 @@ impl TopicEngine {
             .collect();
         TopicEngine {
             own,
-            matcher: Matcher::new_overlapping(&patterns, Mode::Term),
+            patterns,
             terms,
             topics,
             entity_signals,
         }
     }
 
-    /// Number of compiled term patterns.
-    pub fn pattern_count(&self) -> usize {
-        self.matcher.len()
-    }
-
-    /// Finds term hits in one field.
-    pub fn find_terms(&self, nt: &crate::text::NormText, orig: &str, out: &mut Vec<Hit>) {
-        self.matcher.find(nt, orig, out);
+    /// The term patterns, in `group`: the caller matches them in `Mode::Term` and reports every
+    /// hit (overlapping); [`TopicEngine::score`] resolves overlaps per topic.
+    pub fn patterns(&self, group: u8) -> impl Iterator<Item = Pattern> + '_ {
+        self.patterns
+            .iter()
+            .map(move |p| Pattern { group, ..p.clone() })
     }
 
     /// Scores the topics. `term_hits` are (term index, occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.

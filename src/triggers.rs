@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use crate::entities::{Candidate, Referent};
-use crate::matcher::Matcher;
+use crate::matcher::Hit;
 use crate::model::{EntityType, Field};
 use crate::rules::Patterns;
 use crate::text::{NormText, TokenKind};
@@ -73,8 +73,8 @@ pub struct Context<'a> {
     pub field: Field,
     /// Lexicons.
     pub patterns: &'a Patterns,
-    /// Title matcher (payload: index into `patterns.titles`).
-    pub titles: &'a Matcher,
+    /// Title hits in the field (payload: index into `patterns.titles`).
+    pub title_hits: &'a [Hit],
 }
 
 /// Finds unlisted persons and organizations. `gaz` are the accepted gazetteer candidates of the
@@ -90,8 +90,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             }
         }
     }
-    let mut title_hits = Vec::new();
-    cx.titles.find(nt, cx.orig, &mut title_hits);
+    let title_hits = cx.title_hits;
     let mut title_at: Vec<Option<usize>> = vec![None; n];
     for (h, hit) in title_hits.iter().enumerate() {
         for t in token_span(nt, &hit.norm) {
@@ -107,7 +106,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     };
     let mut out = Vec::new();
 
-    for hit in &title_hits {
+    for hit in title_hits {
         let rule_id = &cx.patterns.titles[hit.payload as usize].1;
         let mut j = last_token(nt, &hit.norm) + 1;
         let mut role_end = hit.norm.end;
@@ -157,7 +156,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     }
 
     // Apposition: name words, a comma, then a title.
-    for hit in &title_hits {
+    for hit in title_hits {
         let first = first_token(nt, &hit.norm);
         if first < 2 || nt.token_text(first - 1) != "," {
             continue;
