@@ -333,7 +333,12 @@ impl Classifier {
                 _ => None,
             })
             .collect();
-        let scored = self.topics.score(&term_hits, &entity_hits, &self.rules);
+        let scored = self.topics.score(
+            &term_hits,
+            &entity_hits,
+            &self.rules,
+            doc.options.include_evidence,
+        );
 
         // Offsets: register every boundary, convert once per field.
         let unit = doc.offset_unit;

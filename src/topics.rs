@@ -147,12 +147,13 @@ impl TopicEngine {
             .map(move |p| Pattern { group, ..p.clone() })
     }
 
-    /// Scores the topics. `term_hits` are (term index, occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
+    /// Scores the topics (collecting evidence only when asked). `term_hits` are (term index, occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
     pub fn score(
         &self,
         term_hits: &[(u32, Occurrence)],
         entity_hits: &[(usize, Occurrence)],
         rules: &RuleSet,
+        with_evidence: bool,
     ) -> Vec<Scored> {
         let nt = self.topics.len();
         let mut raw = vec![0.0f64; nt];
@@ -171,6 +172,9 @@ impl TopicEngine {
             let w = weight * REPEAT_DECAY.powi(*k) * if occ.lead { LEAD_BOOST } else { 1.0 };
             *k += 1;
             raw[topic as usize] += w;
+            if !with_evidence {
+                return;
+            }
             evidence[topic as usize].push(RawEvidence {
                 rule_id: rule_id.to_owned(),
                 field: occ.field,

@@ -53,8 +53,35 @@ struct YearTok {
     ah: bool,
 }
 
+/// A lexicon list reachable from a token, looked up once per token ([`Cx::new`]).
+struct Found<'a> {
+    list: &'a [super::lexicon::Entry],
+    /// Bytes of proclitic skipped before the key.
+    skip: usize,
+    /// Reached by stripping a proclitic other than و/ف from a word without ال.
+    weak: bool,
+    /// The views that reach it (`VIEW_*` bits).
+    views: u8,
+}
+
+const VIEW_EXACT: u8 = 1;
+const VIEW_LAX: u8 = 2;
+const VIEW_CLITIC: u8 = 4;
+
+impl View {
+    fn bit(self) -> u8 {
+        match self {
+            View::Exact => VIEW_EXACT,
+            View::Lax => VIEW_LAX,
+            View::Clitic => VIEW_CLITIC,
+        }
+    }
+}
+
 /// One text being read.
 pub(super) struct Cx<'a> {
+    /// Per token, every lexicon list its views reach (hash lookups done once, not per rule).
+    found: Vec<Vec<Found<'a>>>,
     nt: &'a NormText,
     toks: Vec<&'a str>,
     lex: &'a Lexicon,
@@ -67,8 +94,61 @@ fn all_digits(s: &str) -> bool {
 
 impl<'a> Cx<'a> {
     pub(super) fn new(nt: &'a NormText, lex: &'a Lexicon, r: Option<Date>) -> Cx<'a> {
-        let toks = (0..nt.tokens.len()).map(|i| nt.token_text(i)).collect();
-        Cx { nt, toks, lex, r }
+        let toks: Vec<&'a str> = (0..nt.tokens.len()).map(|i| nt.token_text(i)).collect();
+        let mut key = String::new();
+        let found = toks
+            .iter()
+            .map(|&tok| {
+                let mut v = Vec::new();
+                let mut push = |key: &str, skip: usize, weak: bool, views: u8| {
+                    if let Some(list) = lex.get(key) {
+                        v.push(Found {
+                            list,
+                            skip,
+                            weak,
+                            views,
+                        });
+                    }
+                };
+                push(tok, 0, false, VIEW_EXACT | VIEW_LAX | VIEW_CLITIC);
+                if !tok.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
+                    return v;
+                }
+                for c in ["و", "ف"] {
+                    if let Some(r) = tok.strip_prefix(c) {
+                        push(r, c.len(), false, VIEW_LAX);
+                    }
+                }
+                // `weak`: the key was reached by stripping a proclitic other than و/ف from a word
+                // that does not start with ال; day words are then refused ("لامس" is "touched",
+                // not ل + أمس).
+                for c in CLITICS {
+                    let Some(r) = tok.strip_prefix(c) else {
+                        continue;
+                    };
+                    let strong = r.starts_with("ال") || all_digits(r) || c == "و" || c == "ف";
+                    if r.starts_with("ال") || all_digits(r) || r.chars().count() >= 3 {
+                        push(r, c.len(), !strong, VIEW_CLITIC);
+                    }
+                }
+                for pre in ["لل", "ولل", "فلل"] {
+                    if let Some(r) = tok.strip_prefix(pre).filter(|r| !r.is_empty()) {
+                        key.clear();
+                        key.push_str("ال");
+                        key.push_str(r);
+                        push(&key, pre.len() - "ل".len(), false, VIEW_CLITIC);
+                    }
+                }
+                v
+            })
+            .collect();
+        Cx {
+            found,
+            nt,
+            toks,
+            lex,
+            r,
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -102,34 +182,20 @@ impl<'a> Cx<'a> {
 
     /// Whether the token could start a date: a digit, or a lexicon word (with or without clitics).
     pub(super) fn may_start(&self, i: usize) -> bool {
-        let t = self.toks[i];
-        let starts = |k: &str| {
-            self.lex
-                .get(k)
-                .is_some_and(|l| l.iter().any(|e| e.meaning.can_start()))
-        };
-        if t.bytes().any(|b| b.is_ascii_digit()) || starts(t) {
-            return true;
-        }
-        CLITICS
-            .iter()
-            .any(|c| t.strip_prefix(c).is_some_and(starts))
-            || t.strip_prefix("لل").is_some_and(|r| !r.is_empty())
+        self.toks[i].bytes().any(|b| b.is_ascii_digit())
+            || self.found[i]
+                .iter()
+                .any(|f| f.list.iter().any(|e| e.meaning.can_start()))
     }
 
     /// The longest lexicon entry at token `i` whose meaning `f` keeps.
     fn lex<T>(&self, i: usize, view: View, f: impl Fn(Meaning) -> Option<T>) -> Option<Lx<T>> {
-        let tok = *self.toks.get(i)?;
+        let found = self.found.get(i)?;
         let base = self.nt.tokens[i].norm.start;
         let mut best: Option<Lx<T>> = None;
-        // `weak`: the key was reached by stripping a proclitic other than و/ف from a word that
-        // does not start with ال; day words are then refused ("لامس" is "touched", not ل + أمس).
-        let mut try_key = |key: &str, skip: usize, weak: bool| {
-            let Some(list) = self.lex.get(key) else {
-                return;
-            };
-            for e in list {
-                if weak && matches!(e.meaning, Meaning::Day { .. }) {
+        for fd in found.iter().filter(|fd| fd.views & view.bit() != 0) {
+            for e in fd.list {
+                if fd.weak && matches!(e.meaning, Meaning::Day { .. }) {
                     continue;
                 }
                 let end = i + 1 + e.rest.len();
@@ -148,36 +214,8 @@ impl<'a> Cx<'a> {
                     best = Some(Lx {
                         v,
                         end,
-                        start: base + skip,
+                        start: base + fd.skip,
                     });
-                }
-            }
-        };
-        try_key(tok, 0, false);
-        match view {
-            View::Exact => {}
-            View::Lax => {
-                for c in ["و", "ف"] {
-                    if let Some(r) = tok.strip_prefix(c) {
-                        try_key(r, c.len(), false);
-                    }
-                }
-            }
-            View::Clitic => {
-                for c in CLITICS {
-                    let Some(r) = tok.strip_prefix(c) else {
-                        continue;
-                    };
-                    let strong = r.starts_with("ال") || all_digits(r) || c == "و" || c == "ف";
-                    if r.starts_with("ال") || all_digits(r) || r.chars().count() >= 3 {
-                        try_key(r, c.len(), !strong);
-                    }
-                }
-                for pre in ["لل", "ولل", "فلل"] {
-                    if let Some(r) = tok.strip_prefix(pre).filter(|r| !r.is_empty()) {
-                        let key = format!("ال{r}");
-                        try_key(&key, pre.len() - "ل".len(), false);
-                    }
                 }
             }
         }
