@@ -76,28 +76,24 @@ const G_TITLES: u8 = 2;
 const G_TERMS: u8 = 3;
 /// Boilerplate markers; payload: marker kind.
 const G_BOILER: u8 = 4;
-const GROUPS: [Group; 5] = [
-    Group {
+/// Kinship words of trigger patterns; payload: 0.
+const G_KIN: u8 = 5;
+/// Organization head words of trigger patterns; payload: 0.
+const G_HEADS: u8 = 6;
+const GROUP_COUNT: usize = 7;
+/// How each group is matched: only topic terms take the article and report overlaps.
+const GROUPS: [Group; GROUP_COUNT] = {
+    let name = Group {
         mode: Mode::Name,
         overlapping: false,
-    },
-    Group {
-        mode: Mode::Name,
-        overlapping: false,
-    },
-    Group {
-        mode: Mode::Name,
-        overlapping: false,
-    },
-    Group {
+    };
+    let mut g = [name; GROUP_COUNT];
+    g[G_TERMS as usize] = Group {
         mode: Mode::Term,
         overlapping: true,
-    },
-    Group {
-        mode: Mode::Name,
-        overlapping: false,
-    },
-];
+    };
+    g
+};
 
 /// Payload of the `not_names` phrases among the names.
 const NOT_A_NAME: u32 = u32::MAX;
@@ -108,7 +104,7 @@ struct FieldText<'a> {
     orig: &'a str,
     nt: NormText,
     /// Hits of every lexicon group, indexed by `G_*`.
-    hits: [Vec<Hit>; 5],
+    hits: [Vec<Hit>; GROUP_COUNT],
     /// Original byte range of the lead (headline and first paragraph).
     lead: Range<usize>,
     boiler: Vec<Range<usize>>,
@@ -118,7 +114,7 @@ impl<'a> FieldText<'a> {
     /// Normalizes a field and scans it once for every group.
     fn new(c: &Classifier, field: Field, orig: &'a str) -> FieldText<'a> {
         let nt = NormText::new(orig);
-        let mut hits: [Vec<Hit>; 5] = Default::default();
+        let mut hits: [Vec<Hit>; GROUP_COUNT] = Default::default();
         c.lexicon.find_groups(&nt, orig, &mut hits);
         let boiler = match field {
             Field::Text => crate::boilerplate::detect(orig, &nt, &hits[G_BOILER as usize]),
@@ -195,6 +191,20 @@ impl Classifier {
         let topics = TopicEngine::new(&rules);
         pats.extend(topics.patterns(G_TERMS));
         pats.extend(crate::boilerplate::patterns(&rules.boilerplate, G_BOILER));
+        pats.extend(
+            rules
+                .patterns
+                .kin
+                .iter()
+                .map(|norm| pat(norm, None, 0, G_KIN)),
+        );
+        pats.extend(
+            rules
+                .patterns
+                .org_heads
+                .iter()
+                .map(|norm| pat(norm, None, 0, G_HEADS)),
+        );
         let mut counts: HashMap<EntityType, usize> = HashMap::new();
         for e in &rules.entities {
             *counts.entry(e.entity_type).or_default() += 1;
@@ -449,6 +459,8 @@ impl Classifier {
             field: f.field,
             patterns: &self.rules.patterns,
             title_hits: &f.hits[G_TITLES as usize],
+            kin_hits: &f.hits[G_KIN as usize],
+            head_hits: &f.hits[G_HEADS as usize],
         };
         let found = triggers::find(&cx, &mut typed);
         let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();

@@ -64,12 +64,18 @@ pub fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.orig.start.cmp(&b.orig.start))
     });
+    // Taken spans per field, disjoint, keyed by start: the one starting last before a
+    // candidate's end is the only one that can overlap it.
+    let mut spans: [std::collections::BTreeMap<usize, usize>; 2] = Default::default();
     let mut taken: Vec<Candidate> = Vec::with_capacity(cands.len());
     for c in cands {
-        if !taken
-            .iter()
-            .any(|t| t.field == c.field && overlaps(&t.orig, &c.orig))
-        {
+        let field = &mut spans[usize::from(c.field == Field::Title)];
+        let clash = field
+            .range(..c.orig.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > c.orig.start);
+        if !clash {
+            field.insert(c.orig.start, c.orig.end);
             taken.push(c);
         }
     }

@@ -75,6 +75,10 @@ pub struct Context<'a> {
     pub patterns: &'a Patterns,
     /// Title hits in the field (payload: index into `patterns.titles`).
     pub title_hits: &'a [Hit],
+    /// Kinship word hits (`patterns.kin`).
+    pub kin_hits: &'a [Hit],
+    /// Organization head word hits (`patterns.org_heads`).
+    pub head_hits: &'a [Hit],
 }
 
 /// Finds unlisted persons and organizations. `gaz` are the accepted gazetteer candidates of the
@@ -168,36 +172,42 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
     }
 
-    for (i, covered) in cover.iter().enumerate() {
-        if covered.is_some() || nt.tokens[i].kind != TokenKind::Word {
+    // A hit covering exactly one whole word token (after its clitic), not part of an entity.
+    let word_at = |h: &Hit| {
+        let i = nt.token_at(h.norm.start)?;
+        let t = &nt.tokens[i];
+        (h.norm.end == t.norm.end && cover[i].is_none() && t.kind == TokenKind::Word).then_some(i)
+    };
+    let mut kin_tokens = Vec::new();
+    for i in cx.kin_hits.iter().filter_map(word_at) {
+        kin_tokens.push(i);
+        let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
+        match cover.get(i + 1).copied().flatten() {
+            Some(k) if gaz[k].1 == EntityType::Person => {
+                if gaz[k].0.role.is_empty() {
+                    gaz[k].0.role = role;
+                }
+            }
+            _ => {
+                if let Some(r) = words.name_forward(i + 1) {
+                    out.push(words.person(r, "patterns.toml:kin", 0.65, role));
+                }
+            }
+        }
+    }
+    for h in cx.head_hits {
+        let Some(i) = word_at(h).filter(|i| !kin_tokens.contains(i)) else {
             continue;
-        }
-        let tok = nt.token_text(i);
-        if clitic_lookup(&cx.patterns.kin, tok).is_some() {
-            let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
-            match cover.get(i + 1).copied().flatten() {
-                Some(k) if gaz[k].1 == EntityType::Person => {
-                    if gaz[k].0.role.is_empty() {
-                        gaz[k].0.role = role;
-                    }
-                }
-                _ => {
-                    if let Some(r) = words.name_forward(i + 1) {
-                        out.push(words.person(r, "patterns.toml:kin", 0.65, role));
-                    }
-                }
-            }
-        } else if let Some(clitic_len) =
-            clitic_lookup(&cx.patterns.org_heads, tok).filter(|_| is_arabic(tok))
-        {
-            if let Some(c) = words.arabic_org(i, clitic_len) {
-                out.push(c);
-            }
-        } else if !is_arabic(tok) && cx.patterns.org_heads.contains(tok) && words.capitalized(i) {
-            if let Some(c) = words.english_org(i) {
-                out.push(c);
-            }
-        }
+        };
+        let clitic_len = h.norm.start - nt.tokens[i].norm.start;
+        let found = if is_arabic(nt.token_text(i)) {
+            words.arabic_org(i, clitic_len)
+        } else if clitic_len == 0 && words.capitalized(i) {
+            words.english_org(i)
+        } else {
+            None
+        };
+        out.extend(found);
     }
     out
 }

@@ -42,26 +42,20 @@ impl UnitConverter {
             out.extend(self.offsets.iter().map(|&b| (b, b as u32)));
             return Converted { map: out };
         }
+        // Count the units of each gap between consecutive offsets: `chars().count()` is a fast
+        // byte scan, and in UTF-16 every 4-byte character (lead byte 0xF0..) counts twice.
         let mut count = 0u32;
-        let mut pos = 0usize;
-        let mut next = self.offsets.iter().copied().peekable();
-        for (i, c) in text.char_indices() {
-            while let Some(&b) = next.peek() {
-                if b > i {
-                    break;
-                }
-                out.push((b, count));
-                next.next();
-            }
-            count += match unit {
-                OffsetUnit::Utf16CodeUnit => c.len_utf16() as u32,
-                _ => 1,
+        let mut prev = 0usize;
+        for &b in &self.offsets {
+            let gap = &text.as_bytes()[prev..b.min(text.len())];
+            let chars = gap.iter().filter(|&&x| (x as i8) >= -0x40).count();
+            let astral = match unit {
+                OffsetUnit::Utf16CodeUnit => gap.iter().filter(|&&x| x >= 0xF0).count(),
+                _ => 0,
             };
-            pos = i + c.len_utf8();
-        }
-        for b in next {
-            debug_assert!(b >= pos);
+            count += (chars + astral) as u32;
             out.push((b, count));
+            prev = b.max(prev);
         }
         Converted { map: out }
     }
