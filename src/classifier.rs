@@ -64,6 +64,8 @@ pub struct Classifier {
     /// Every surface form, one group per use (`G_*`); a text is scanned once.
     lexicon: Matcher,
     topics: TopicEngine,
+    /// `rules.entities[i].rule_id`, shared by every candidate of entity `i`.
+    entity_rule_ids: Vec<std::sync::Arc<str>>,
 }
 
 /// Full names and variants (and `not_names` phrases); payload: entity index or [`NOT_A_NAME`].
@@ -240,10 +242,16 @@ impl Classifier {
                 .collect(),
             source: source.to_owned(),
         };
+        let entity_rule_ids = rules
+            .entities
+            .iter()
+            .map(|e| e.rule_id.as_str().into())
+            .collect();
         Classifier {
             info,
             lexicon: Matcher::grouped(&pats, &GROUPS),
             topics,
+            entity_rule_ids,
             rules,
         }
     }
@@ -421,7 +429,7 @@ impl Classifier {
                     orig: f.nt.orig_range(f.orig, h.norm.clone()),
                     norm: h.norm.clone(),
                     referent: Referent::Known(idx),
-                    rule_id: e.rule_id.clone(),
+                    rule_id: self.entity_rule_ids[idx].clone(),
                     confidence: if h.clitic { 0.9 } else { 0.95 } - if short { 0.1 } else { 0.0 },
                     priority: e.priority.clamp(-100, 100),
                     role: String::new(),
@@ -439,7 +447,7 @@ impl Classifier {
                 orig: f.nt.orig_range(f.orig, d.norm.clone()),
                 norm: d.norm,
                 referent: Referent::Date(key),
-                rule_id: d.rule_id,
+                rule_id: d.rule_id.into(),
                 confidence: d.confidence,
                 priority: 0,
                 role: String::new(),
@@ -522,7 +530,7 @@ impl Classifier {
             orig: f.nt.orig_range(f.orig, norm.clone()),
             norm,
             referent: Referent::Date(String::new()),
-            rule_id: rule.to_owned(),
+            rule_id: rule.into(),
             confidence: 0.75,
             priority: -2,
             role: String::new(),
@@ -654,7 +662,7 @@ impl Classifier {
                     start: at(c.field, c.orig.start),
                     end: at(c.field, c.orig.end),
                     text: first_orig(c.field, &c.orig),
-                    rule_id: c.rule_id.clone(),
+                    rule_id: c.rule_id.to_string(),
                     confidence: c.confidence,
                     value: value.clone(),
                     role: c.role.clone(),

@@ -5,7 +5,6 @@
 //! span wins, then the higher priority, then the higher confidence, then the earlier start.
 //! Short forms (document-level propagation) only fill gaps left by the winners.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::model::{EntityType, Field};
@@ -33,7 +32,7 @@ pub struct Candidate {
     /// What it refers to.
     pub referent: Referent,
     /// The rule that produced it.
-    pub rule_id: String,
+    pub rule_id: std::sync::Arc<str>,
     /// Confidence in [0, 1].
     pub confidence: f64,
     /// Priority among overlapping candidates (after length).
@@ -159,7 +158,7 @@ pub fn salience(mentions: usize, max_mentions: usize, first_pos: f64, in_title: 
 
 /// Groups candidates by referent, keeping the first-seen order.
 pub fn group(cands: Vec<Candidate>) -> Vec<(Referent, Vec<Candidate>)> {
-    let mut index: HashMap<Referent, usize> = HashMap::new();
+    let mut index: rustc_hash::FxHashMap<Referent, usize> = Default::default();
     let mut groups: Vec<(Referent, Vec<Candidate>)> = Vec::new();
     for c in cands {
         match index.get(&c.referent) {
@@ -183,7 +182,7 @@ mod tests {
             norm: start..end,
             orig: start..end,
             referent: r,
-            rule_id: String::new(),
+            rule_id: "".into(),
             confidence: 0.9,
             priority: prio,
             role: String::new(),

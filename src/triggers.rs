@@ -324,7 +324,7 @@ impl Words<'_, '_> {
             orig: nt.orig_range(self.cx.orig, norm.clone()),
             norm,
             referent: Referent::Unlisted(ty, key),
-            rule_id: rule_id.to_owned(),
+            rule_id: rule_id.into(),
             confidence,
             priority: -1,
             role,

@@ -78,6 +78,43 @@ impl View {
     }
 }
 
+/// A one-hash Bloom filter over the lexicon keys (their first four bytes and length), so that
+/// most tokens of a text are ruled out without a hash-map lookup.
+#[derive(Clone, Debug, Default)]
+pub(super) struct KeyFilter {
+    bits: Vec<u64>,
+}
+
+impl KeyFilter {
+    const BITS: usize = 1 << 16;
+
+    pub(super) fn new(lex: &Lexicon) -> KeyFilter {
+        let mut bits = vec![0u64; Self::BITS / 64];
+        for k in lex.keys() {
+            let h = Self::slot(k);
+            bits[h / 64] |= 1 << (h % 64);
+        }
+        KeyFilter { bits }
+    }
+
+    fn slot(key: &str) -> usize {
+        let b = key.as_bytes();
+        let mut head = [0u8; 4];
+        let n = b.len().min(4);
+        head[..n].copy_from_slice(&b[..n]);
+        let x = u64::from(u32::from_le_bytes(head)) | ((b.len() as u64) << 32);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    }
+
+    fn may_contain(&self, key: &str) -> bool {
+        if self.bits.is_empty() {
+            return false;
+        }
+        let h = Self::slot(key);
+        self.bits[h / 64] & (1 << (h % 64)) != 0
+    }
+}
+
 /// One text being read.
 pub(super) struct Cx<'a> {
     /// Per token, every lexicon list its views reach (hash lookups done once, not per rule).
@@ -93,7 +130,12 @@ fn all_digits(s: &str) -> bool {
 }
 
 impl<'a> Cx<'a> {
-    pub(super) fn new(nt: &'a NormText, lex: &'a Lexicon, r: Option<Date>) -> Cx<'a> {
+    pub(super) fn new(
+        nt: &'a NormText,
+        lex: &'a Lexicon,
+        filter: &KeyFilter,
+        r: Option<Date>,
+    ) -> Cx<'a> {
         let toks: Vec<&'a str> = (0..nt.tokens.len()).map(|i| nt.token_text(i)).collect();
         let mut key = String::new();
         let found = toks
@@ -101,6 +143,9 @@ impl<'a> Cx<'a> {
             .map(|&tok| {
                 let mut v = Vec::new();
                 let mut push = |key: &str, skip: usize, weak: bool, views: u8| {
+                    if !filter.may_contain(key) {
+                        return;
+                    }
                     if let Some(list) = lex.get(key) {
                         v.push(Found {
                             list,

@@ -86,6 +86,7 @@ mod tests;
 #[derive(Clone, Debug, Default)]
 pub struct DateRules {
     lex: lexicon::Lexicon,
+    filter: grammar::KeyFilter,
 }
 
 /// One date expression found in the normalized text.
@@ -104,9 +105,9 @@ pub struct DateMatch {
 impl DateRules {
     /// Parses and validates `dates.toml`; `path` is used in error messages.
     pub fn from_toml(path: &str, src: &str) -> Result<DateRules, Vec<RuleError>> {
-        Ok(DateRules {
-            lex: lexicon::build(path, src)?,
-        })
+        let lex = lexicon::build(path, src)?;
+        let filter = grammar::KeyFilter::new(&lex);
+        Ok(DateRules { lex, filter })
     }
 
     /// Finds the date expressions of a text; `reference` resolves relative ones.
@@ -115,7 +116,7 @@ impl DateRules {
         if self.lex.is_empty() {
             return out;
         }
-        let cx = grammar::Cx::new(nt, &self.lex, reference);
+        let cx = grammar::Cx::new(nt, &self.lex, &self.filter, reference);
         let mut i = 0;
         while i < cx.len() {
             if cx.is_punct(i) || !cx.may_start(i) {
