@@ -94,7 +94,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     };
     let mut p = Patterns::default();
     let take = |section: &str, lists: Lists, allowed: &[&str], errors: &mut Vec<RuleError>| {
-        let mut out: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (key, langs) in lists {
             let line = line_of(src, key.span().start);
             let key = key.into_inner();
@@ -106,21 +106,9 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
                 ));
                 continue;
             }
-            for (_, items) in langs {
-                for item in items {
-                    let line = line_of(src, item.span().start);
-                    let norm = normalize_form(item.get_ref());
-                    if norm.is_empty() {
-                        errors.push(RuleError::new(
-                            path,
-                            line,
-                            format!("empty or malformed entry {:?}", item.get_ref()),
-                        ));
-                        continue;
-                    }
-                    out.entry(key.clone()).or_default().push((norm, line));
-                }
-            }
+            out.entry(key)
+                .or_default()
+                .extend(by_language(path, src, langs, errors));
         }
         out
     };
@@ -131,15 +119,9 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         &["heads", "generic"],
         errors,
     );
-    let list =
-        |lists: &mut BTreeMap<String, Vec<(String, usize)>>, key: &str| -> Vec<(String, String)> {
-            lists
-                .remove(key)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(n, l)| (n, format!("{path}:{l}")))
-                .collect()
-        };
+    let list = |lists: &mut BTreeMap<String, Vec<(String, String)>>, key: &str| {
+        lists.remove(key).unwrap_or_default()
+    };
     p.titles = list(&mut person, "titles");
     p.kin = list(&mut person, "kin")
         .into_iter()
