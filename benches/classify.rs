@@ -52,6 +52,19 @@ fn bench_docs(c: &mut Criterion, name: &str, classifier: &Classifier) {
 fn default_rules(c: &mut Criterion) {
     let classifier = Classifier::embedded().expect("embedded rules");
     bench_docs(c, "default_rules", &classifier);
+    // One article of about 1 MiB (the seeds repeated): every stage must stay near-linear in the
+    // number of mentions (a quadratic step once took 1.9 s here).
+    let big = Document {
+        text: SEEDS.concat().repeat(40),
+        ..Default::default()
+    };
+    let mut g = c.benchmark_group("one_mebibyte_article");
+    g.throughput(Throughput::Bytes(big.text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("seeds_x40", |b| {
+        b.iter(|| black_box(classifier.classify(black_box(&big)).unwrap()))
+    });
+    g.finish();
 }
 
 /// Deterministic pseudo-random Arabic-looking names of 2–3 words.

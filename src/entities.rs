@@ -105,42 +105,56 @@ pub struct ShortHit {
 /// mention of a compatible entity before it, or else the first one after it, and adds it where
 /// it overlaps no accepted mention. Title mentions count as coming before the text.
 pub fn propagate(accepted: &mut Vec<Candidate>, shorts: Vec<ShortHit>) {
-    let full: Vec<(Field, usize, Referent)> = accepted
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.referent,
-                Referent::Known(_) | Referent::Unlisted(EntityType::Person, _)
-            )
-        })
-        .map(|c| (c.field, c.orig.start, c.referent.clone()))
-        .collect();
+    // Text order key: title first, then start. Every lookup below is a binary search, so a
+    // document with many short forms and full names stays O(n log n).
     let key = |f: Field, pos: usize| (f != Field::Title, pos);
+    let mut full: rustc_hash::FxHashMap<&Referent, Vec<(bool, usize)>> = Default::default();
+    for c in accepted.iter() {
+        if matches!(
+            c.referent,
+            Referent::Known(_) | Referent::Unlisted(EntityType::Person, _)
+        ) {
+            full.entry(&c.referent)
+                .or_default()
+                .push(key(c.field, c.orig.start));
+        }
+    }
+    for v in full.values_mut() {
+        v.sort_unstable();
+    }
+    let mut spans: [std::collections::BTreeMap<usize, usize>; 2] = Default::default();
+    for c in accepted.iter() {
+        spans[usize::from(c.field == Field::Title)].insert(c.orig.start, c.orig.end);
+    }
     let mut added = Vec::new();
     for s in shorts {
-        if accepted
-            .iter()
-            .chain(added.iter())
-            .any(|a: &Candidate| a.field == s.cand.field && overlaps(&a.orig, &s.cand.orig))
+        let field = &mut spans[usize::from(s.cand.field == Field::Title)];
+        if field
+            .range(..s.cand.orig.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > s.cand.orig.start)
         {
             continue;
         }
         let here = key(s.cand.field, s.cand.orig.start);
-        let mut before: Option<&(Field, usize, Referent)> = None;
-        let mut after: Option<&(Field, usize, Referent)> = None;
-        for f in full.iter().filter(|f| s.options.contains(&f.2)) {
-            let k = key(f.0, f.1);
-            if k < here {
-                if before.is_none_or(|b| key(b.0, b.1) < k) {
-                    before = Some(f);
-                }
-            } else if after.is_none_or(|a| k < key(a.0, a.1)) {
-                after = Some(f);
+        let mut before: Option<((bool, usize), &Referent)> = None;
+        let mut after: Option<((bool, usize), &Referent)> = None;
+        for opt in &s.options {
+            let Some((r, list)) = full.get_key_value(opt) else {
+                continue;
+            };
+            let i = list.partition_point(|k| *k < here);
+            if i > 0 && before.is_none_or(|(b, _)| b < list[i - 1]) {
+                before = Some((list[i - 1], *r));
+            }
+            if i < list.len() && after.is_none_or(|(a, _)| list[i] < a) {
+                after = Some((list[i], *r));
             }
         }
-        if let Some(target) = before.or(after) {
+        if let Some((_, target)) = before.or(after) {
             let mut c = s.cand;
-            c.referent = target.2.clone();
+            c.referent = target.clone();
+            field.insert(c.orig.start, c.orig.end);
             added.push(c);
         }
     }

@@ -178,9 +178,9 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         let t = &nt.tokens[i];
         (h.norm.end == t.norm.end && cover[i].is_none() && t.kind == TokenKind::Word).then_some(i)
     };
-    let mut kin_tokens = Vec::new();
+    let mut is_kin = vec![false; n];
     for i in cx.kin_hits.iter().filter_map(word_at) {
-        kin_tokens.push(i);
+        is_kin[i] = true;
         let role = cx.orig[nt.tokens[i].orig.clone()].to_owned();
         match cover.get(i + 1).copied().flatten() {
             Some(k) if gaz[k].1 == EntityType::Person => {
@@ -196,7 +196,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
     }
     for h in cx.head_hits {
-        let Some(i) = word_at(h).filter(|i| !kin_tokens.contains(i)) else {
+        let Some(i) = word_at(h).filter(|&i| !is_kin[i]) else {
             continue;
         };
         let clitic_len = h.norm.start - nt.tokens[i].norm.start;
