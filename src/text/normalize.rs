@@ -117,8 +117,12 @@ impl NormText {
     #[inline]
     fn push_one(&mut self, f: char, orig_at: usize) {
         self.text.push(f);
-        let n = f.len_utf8();
-        self.src.extend(std::iter::repeat_n(orig_at as u32, n));
+        let at = orig_at as u32;
+        match f.len_utf8() {
+            1 => self.src.push(at),
+            2 => self.src.extend_from_slice(&[at, at]),
+            n => self.src.extend(std::iter::repeat_n(at, n)),
+        }
     }
 
     fn push_char(&mut self, c: char, orig_at: usize) {
