@@ -300,7 +300,16 @@ impl Classifier {
             accepted.extend(self.field_entities(f, reference));
         }
         let shorts = self.short_hits(&fields, &accepted);
-        entities::propagate(&mut accepted, shorts);
+        let blocked: Vec<(Field, Range<usize>)> = fields
+            .iter()
+            .flat_map(|f| {
+                f.hits[G_NAMES as usize]
+                    .iter()
+                    .filter(|h| h.payload == NOT_A_NAME)
+                    .map(move |h| (f.field, f.nt.orig_range(f.orig, h.norm.clone())))
+            })
+            .collect();
+        entities::propagate(&mut accepted, shorts, &blocked);
         accepted.retain(|c| {
             let f = fields
                 .iter()

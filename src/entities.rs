@@ -104,7 +104,12 @@ pub struct ShortHit {
 /// Document-level propagation: links each short form ("كيم", "بيسكوف") to the nearest full
 /// mention of a compatible entity before it, or else the first one after it, and adds it where
 /// it overlaps no accepted mention. Title mentions count as coming before the text.
-pub fn propagate(accepted: &mut Vec<Candidate>, shorts: Vec<ShortHit>) {
+/// `blocked` spans (phrases that are not names, "ولي العهد") take no short form either.
+pub fn propagate(
+    accepted: &mut Vec<Candidate>,
+    shorts: Vec<ShortHit>,
+    blocked: &[(Field, Range<usize>)],
+) {
     // Text order key: title first, then start. Every lookup below is a binary search, so a
     // document with many short forms and full names stays O(n log n).
     let key = |f: Field, pos: usize| (f != Field::Title, pos);
@@ -125,6 +130,16 @@ pub fn propagate(accepted: &mut Vec<Candidate>, shorts: Vec<ShortHit>) {
     let mut spans: [std::collections::BTreeMap<usize, usize>; 2] = Default::default();
     for c in accepted.iter() {
         spans[usize::from(c.field == Field::Title)].insert(c.orig.start, c.orig.end);
+    }
+    for (f, r) in blocked {
+        let field = &mut spans[usize::from(*f == Field::Title)];
+        if !field
+            .range(..r.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > r.start)
+        {
+            field.insert(r.start, r.end);
+        }
     }
     let mut added = Vec::new();
     for s in shorts {
@@ -225,7 +240,11 @@ mod tests {
             cand: cand(s, s + 3, Referent::Known(99), 0),
             options: opts.clone(),
         };
-        propagate(&mut acc, vec![short(0), short(30), short(60), short(12)]);
+        propagate(
+            &mut acc,
+            vec![short(0), short(30), short(60), short(12)],
+            &[],
+        );
         let got: Vec<_> = acc
             .iter()
             .map(|c| (c.orig.start, c.referent.clone()))

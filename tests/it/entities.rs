@@ -296,3 +296,19 @@ fn title_mentions_point_into_the_title() {
         "{ms:?}"
     );
 }
+
+#[test]
+fn not_name_phrases_take_no_short_form() {
+    // Li Qiang and Khalil al-Hayya are named in full, so their short forms are live; the phrases
+    // "ولي العهد" (crown prince) and "الذخيرة الحية" (live fire) must not become mentions of them.
+    let ms = mentions(
+        "قال رئيس الوزراء لي تشيانغ إن ولي العهد سيزور بكين. وقال خليل الحية إن القوات أطلقت الذخيرة الحية.",
+        "",
+    );
+    let persons: Vec<&str> = ms
+        .iter()
+        .filter(|m| m.0 == EntityType::Person)
+        .map(|m| m.1.as_str())
+        .collect();
+    assert_eq!(persons, vec!["لي تشيانغ", "خليل الحية"], "{ms:?}");
+}
