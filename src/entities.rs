@@ -133,10 +133,10 @@ pub fn propagate(
     }
     for (f, r) in blocked {
         let field = &mut spans[usize::from(*f == Field::Title)];
-        if !field
+        if field
             .range(..r.end)
             .next_back()
-            .is_some_and(|(_, &end)| end > r.start)
+            .is_none_or(|(_, &end)| end <= r.start)
         {
             field.insert(r.start, r.end);
         }

@@ -538,16 +538,20 @@ async fn shutdown_lets_a_stream_in_flight_finish() {
 async fn shutdown_lets_a_batch_in_flight_finish() {
     let mut server = TestServer::start().await;
     let mut client = server.client().await;
-    let articles = support::articles();
-    let requests: Vec<_> = (0..256)
-        .map(|i| req(&format!("b{i}"), &articles[i % articles.len()].1))
-        .collect();
+    // Every document is all five articles, so the batch takes seconds to classify: the request
+    // has surely reached the server when shutdown is signalled, and is still being worked on.
+    let all: String = support::articles()
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let requests: Vec<_> = (0..256).map(|i| req(&format!("b{i}"), &all)).collect();
     let call = tokio::spawn(async move {
         client
             .classify_batch(pb::ClassifyBatchRequest { requests })
             .await
     });
-    tokio::time::sleep(Duration::from_millis(30)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     server.signal_shutdown();
     let resp = call
         .await
