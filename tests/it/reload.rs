@@ -91,12 +91,7 @@ async fn stream_load(
 async fn requests_flow_while_rules_change_good_bad_good() {
     let (dir, server) = server_on_temp_rules().await;
     let mut client = server.client().await;
-    let v0 = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner()
-        .version;
+    let v0 = support::rules_info(&mut client).await.version;
     assert_eq!(v0, version_of_dir(dir.path()));
 
     let text = support::articles().remove(0).1;
@@ -136,11 +131,7 @@ async fn requests_flow_while_rules_change_good_bad_good() {
         "errors name the file: {errors}"
     );
     pause().await;
-    let info = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner();
+    let info = support::rules_info(&mut client).await;
     assert_eq!(info.version, v1, "the old rules keep serving");
     assert!(
         info.last_reload_error.contains("zz_reload_test.toml:"),
@@ -154,11 +145,7 @@ async fn requests_flow_while_rules_change_good_bad_good() {
     let v2 = server.engine.reload().await.expect("good edit 2 loads");
     assert_eq!(v2, version_of_dir(dir.path()));
     pause().await;
-    let info = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner();
+    let info = support::rules_info(&mut client).await;
     assert_eq!(info.version, v2);
     assert!(
         info.last_reload_error.is_empty(),
@@ -200,23 +187,13 @@ async fn watch_reloads_after_an_edit() {
         .watch(Duration::from_millis(100))
         .expect("watch the temp dir");
     let mut client = server.client().await;
-    let v0 = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner()
-        .version;
+    let v0 = support::rules_info(&mut client).await.version;
     append_comment(&editable_rule_file(dir.path()), "watch test");
     let expected = version_of_dir(dir.path());
     assert_ne!(expected, v0);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let v = client
-            .get_rules(pb::GetRulesRequest {})
-            .await
-            .unwrap()
-            .into_inner()
-            .version;
+        let v = support::rules_info(&mut client).await.version;
         if v == expected {
             break;
         }
@@ -227,19 +204,9 @@ async fn watch_reloads_after_an_edit() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Loading the rules reads every file: that must not count as a change (no reload loop).
-    let loaded_at = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner()
-        .loaded_at;
+    let loaded_at = support::rules_info(&mut client).await.loaded_at;
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let again = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner()
-        .loaded_at;
+    let again = support::rules_info(&mut client).await.loaded_at;
     assert_eq!(loaded_at, again, "no reload without a change");
     server.stop().await;
 }

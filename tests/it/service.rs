@@ -75,12 +75,7 @@ fn assert_spans(resp: &pb::ClassifyResponse, text: &str, title: &str) {
 async fn classify_every_article_returns_entities() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
-    let version = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner()
-        .version;
+    let version = support::rules_info(&mut client).await.version;
     for (name, text) in support::articles() {
         let resp = client
             .classify(req(&name, &text))
@@ -172,11 +167,7 @@ async fn options_filter_and_limit() {
 async fn get_rules_describes_the_rules() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
-    let info = client
-        .get_rules(pb::GetRulesRequest {})
-        .await
-        .unwrap()
-        .into_inner();
+    let info = support::rules_info(&mut client).await;
     assert_eq!(info.version.len(), 16, "{info:?}");
     assert!(info.version.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(info.version, server.engine.current().info().version);
