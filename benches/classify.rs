@@ -14,6 +14,10 @@ use khabar::rules::{EntityDef, RuleSet};
 use khabar::text::normalize::normalize_form;
 use khabar::Classifier;
 
+/// The allocator of the `khabar` binary, so the numbers are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEEDS: [&str; 5] = [
     include_str!("../tests/data/articles/000_f1970799075ab2be.txt"),
     include_str!("../tests/data/articles/001_c3d54210204b3df6.txt"),
