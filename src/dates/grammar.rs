@@ -3,13 +3,15 @@
 
 use jiff::civil::Date;
 
-use super::lexicon::{Lexicon, Meaning, Rel, Unit};
+use super::lexicon::{Entry, Lexicon, Meaning, Rel, Unit};
 use super::resolve::{
     add_days, add_months, iso_week, valid_day, weekday_after, weekday_before, weekday_near, ymd,
 };
 use crate::text::{NormText, TokenKind};
 
-/// Proclitics that may stand before the first word of a date, longest first.
+/// Proclitics that may stand before the first word of a date, longest first. [`Proclitics::of`]
+/// reads them off a token without trying each; the tests check it against this list.
+#[cfg(test)]
 const CLITICS: [&str; 11] = ["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
 
 /// How the first token of a lookup may carry proclitics.
@@ -55,7 +57,7 @@ struct YearTok {
 
 /// A lexicon list reachable from a token, looked up once per token ([`Cx::new`]).
 struct Found<'a> {
-    list: &'a [super::lexicon::Entry],
+    list: &'a [Entry],
     /// Bytes of proclitic skipped before the key.
     skip: usize,
     /// Reached by stripping a proclitic other than و/ف from a word without ال.
@@ -78,51 +80,204 @@ impl View {
     }
 }
 
-/// A one-hash Bloom filter over the lexicon keys (their first four bytes and length), so that
-/// most tokens of a text are ruled out without a hash-map lookup.
+/// A one-hash Bloom filter over the lexicon keys (their first eight bytes and length), so that
+/// most tokens of a text are ruled out without a hash-map lookup. Eight bytes are four Arabic
+/// letters: with fewer, the words starting with ال would share a few slots.
 #[derive(Clone, Debug, Default)]
 pub(super) struct KeyFilter {
     bits: Vec<u64>,
 }
 
+/// "ال", which [`KeyFilter::may_contain_al`] puts before a word without building the key.
+const AL: &[u8] = "ال".as_bytes();
+
 impl KeyFilter {
-    const BITS: usize = 1 << 16;
+    /// Two kilobytes, which stay in the L1 cache; a few hundred keys set about 2% of the bits.
+    const LOG_BITS: u32 = 14;
 
     pub(super) fn new(lex: &Lexicon) -> KeyFilter {
-        let mut bits = vec![0u64; Self::BITS / 64];
+        let mut bits = vec![0u64; (1 << Self::LOG_BITS) / 64];
         for k in lex.keys() {
-            let h = Self::slot(k);
+            let h = Self::slot(head(k.as_bytes()), k.len());
             bits[h / 64] |= 1 << (h % 64);
         }
         KeyFilter { bits }
     }
 
-    fn slot(key: &str) -> usize {
-        let b = key.as_bytes();
-        let mut head = [0u8; 4];
-        let n = b.len().min(4);
-        head[..n].copy_from_slice(&b[..n]);
-        let x = u64::from(u32::from_le_bytes(head)) | ((b.len() as u64) << 32);
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 48) as usize
+    /// The bit of a key of `len` bytes whose first eight are `head`.
+    fn slot(head: u64, len: usize) -> usize {
+        let x = head ^ (len as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::LOG_BITS)) as usize
     }
 
-    fn may_contain(&self, key: &str) -> bool {
-        if self.bits.is_empty() {
-            return false;
+    /// Whether a key of `len` bytes whose [`head`] is `head` may be in the lexicon.
+    fn may_contain(&self, head: u64, len: usize) -> bool {
+        let h = Self::slot(head, len);
+        self.bits
+            .get(h / 64)
+            .is_some_and(|w| w & (1 << (h % 64)) != 0)
+    }
+
+    /// Whether "ال" + `rest` may be a key, without building it.
+    fn may_contain_al(&self, rest: &str) -> bool {
+        // The article's four bytes, then the first four of `rest` (the others shift out).
+        let head = head(AL) | head(rest.as_bytes()) << 32;
+        self.may_contain(head, AL.len() + rest.len())
+    }
+}
+
+/// The first eight bytes of `b` as a little-endian number, zero-padded.
+fn head(b: &[u8]) -> u64 {
+    match b.first_chunk::<8>() {
+        Some(h) => u64::from_le_bytes(*h),
+        None => b.iter().rev().fold(0, |h, &x| h << 8 | u64::from(x)),
+    }
+}
+
+/// The proclitics a token starts with, read from its first three characters: exactly the
+/// prefixes `strip_prefix` would find among `CLITICS` (و ف ب ل ك, and و/ف + ب/ل/ك) and
+/// "لل"/"ولل"/"فلل", without trying them one by one. Each of these letters is two bytes in UTF-8.
+#[derive(Clone, Copy, Default)]
+struct Proclitics {
+    /// The first letter is one of و ف ب ل ك.
+    one: bool,
+    /// The first letter is و or ف (a conjunction).
+    conj: bool,
+    /// The first two letters are و/ف + ب/ل/ك.
+    two: bool,
+    /// When the token starts with "لل", "ولل" or "فلل" (ل + ال with the alef dropped): the bytes
+    /// before the second ل, where a span starts (2 or 4).
+    lal: Option<usize>,
+}
+
+impl Proclitics {
+    // Inlined: it runs for every token of a text.
+    #[inline(always)]
+    fn of(tok: &str) -> Proclitics {
+        let mut cs = tok.chars();
+        let c1 = cs.next();
+        if !matches!(c1, Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) {
+            return Proclitics::default();
         }
-        let h = Self::slot(key);
-        self.bits[h / 64] & (1 << (h % 64)) != 0
+        let (c2, c3) = (cs.next(), cs.next());
+        let conj = matches!(c1, Some('و' | 'ف'));
+        Proclitics {
+            one: true,
+            conj,
+            two: conj && matches!(c2, Some('ب' | 'ل' | 'ك')),
+            lal: match (c1, c2, c3) {
+                (Some('ل'), Some('ل'), _) => Some(2),
+                (Some('و' | 'ف'), Some('ل'), Some('ل')) => Some(4),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Appends to `out` every lexicon list that token `tok` (whose [`head`] is `tok_head`) reaches,
+/// in the order the views look them up: the token itself, the token without و/ف (lax view), the
+/// token without a two-letter then a one-letter proclitic, and "ال" + the word after
+/// "لل"/"ولل"/"فلل" (clitic view). `key` is a buffer for the last.
+fn push_found<'a>(
+    tok: &str,
+    tok_head: u64,
+    lex: &'a Lexicon,
+    filter: &KeyFilter,
+    key: &mut String,
+    out: &mut Vec<Found<'a>>,
+) {
+    let get = |k: &str, h: u64| {
+        filter
+            .may_contain(h, k.len())
+            .then(|| lex.get(k))
+            .flatten()
+            .map(Vec::as_slice)
+    };
+    if let Some(list) = get(tok, tok_head) {
+        out.push(Found {
+            list,
+            skip: 0,
+            weak: false,
+            views: VIEW_EXACT | VIEW_LAX | VIEW_CLITIC,
+        });
+    }
+    let p = Proclitics::of(tok);
+    if !p.one {
+        return;
+    }
+    // A word `r` after a proclitic of `skip` bytes (`conj`: و or ف) counts for the clitic view
+    // when it starts with ال, is a number or has three letters or more. `weak`: the key was
+    // reached by stripping a proclitic other than و/ف from a word that does not start with ال;
+    // day words are then refused ("لامس" is "touched", not ل + أمس).
+    let clitic = |r: &str, skip: usize, conj: bool, list: &'a [Entry]| {
+        let al = r.starts_with("ال") || all_digits(r);
+        (al || r.chars().count() >= 3).then_some(Found {
+            list,
+            skip,
+            weak: !(al || conj),
+            views: VIEW_CLITIC,
+        })
+    };
+    let r1 = &tok[2..];
+    let l1 = get(r1, head(r1.as_bytes()));
+    if let Some(list) = l1.filter(|_| p.conj) {
+        out.push(Found {
+            list,
+            skip: 2,
+            weak: false,
+            views: VIEW_LAX,
+        });
+    }
+    if p.two {
+        let r2 = &tok[4..];
+        if let Some(f) = get(r2, head(r2.as_bytes())).and_then(|l| clitic(r2, 4, false, l)) {
+            out.push(f);
+        }
+    }
+    if let Some(f) = l1.and_then(|list| clitic(r1, 2, p.conj, list)) {
+        out.push(f);
+    }
+    if let Some(skip) = p.lal {
+        let rest = &tok[skip + "ل".len()..];
+        let list = if !rest.is_empty() && filter.may_contain_al(rest) {
+            key.clear();
+            key.push_str("ال");
+            key.push_str(rest);
+            lex.get(key.as_str())
+        } else {
+            None
+        };
+        if let Some(list) = list {
+            out.push(Found {
+                list,
+                skip,
+                weak: false,
+                views: VIEW_CLITIC,
+            });
+        }
     }
 }
 
 /// One text being read.
 pub(super) struct Cx<'a> {
-    /// Per token, every lexicon list its views reach (hash lookups done once, not per rule).
-    found: Vec<Vec<Found<'a>>>,
+    /// Every lexicon list the views of each token reach, token after token (hash lookups done
+    /// once, not per rule); token `i` has `found[at[i]..at[i + 1]]`.
+    found: Vec<Found<'a>>,
+    at: Vec<usize>,
+    /// Per token: whether it could start a date ([`Cx::may_start`]).
+    starts: Vec<bool>,
     nt: &'a NormText,
-    toks: Vec<&'a str>,
     lex: &'a Lexicon,
     r: Option<Date>,
+}
+
+/// Whether the word `w` (eight bytes, see [`head`]) holds an ASCII digit: a byte is a digit when
+/// `byte ^ 0x30` is below 10, and `(x - 10·ONES) & !x & 0x80·ONES` is non-zero exactly when some
+/// byte of `x` is below 10 (the "hasless" test of Bit Twiddling Hacks). Zero padding is no digit.
+fn digit_in(w: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    let x = w ^ (0x30 * ONES);
+    x.wrapping_sub(10 * ONES) & !x & (0x80 * ONES) != 0
 }
 
 fn all_digits(s: &str) -> bool {
@@ -136,72 +291,59 @@ impl<'a> Cx<'a> {
         filter: &KeyFilter,
         r: Option<Date>,
     ) -> Cx<'a> {
-        let toks: Vec<&'a str> = (0..nt.tokens.len()).map(|i| nt.token_text(i)).collect();
+        let n = nt.tokens.len();
+        // Room for a hit every four tokens: about one token in seven reaches the lexicon in news.
+        let mut found = Vec::with_capacity(n / 4);
+        let mut at = Vec::with_capacity(n + 1);
+        let mut starts = Vec::with_capacity(n);
         let mut key = String::new();
-        let found = toks
-            .iter()
-            .map(|&tok| {
-                let mut v = Vec::new();
-                let mut push = |key: &str, skip: usize, weak: bool, views: u8| {
-                    if !filter.may_contain(key) {
-                        return;
-                    }
-                    if let Some(list) = lex.get(key) {
-                        v.push(Found {
-                            list,
-                            skip,
-                            weak,
-                            views,
-                        });
-                    }
-                };
-                push(tok, 0, false, VIEW_EXACT | VIEW_LAX | VIEW_CLITIC);
-                if !tok.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
-                    return v;
-                }
-                for c in ["و", "ف"] {
-                    if let Some(r) = tok.strip_prefix(c) {
-                        push(r, c.len(), false, VIEW_LAX);
-                    }
-                }
-                // `weak`: the key was reached by stripping a proclitic other than و/ف from a word
-                // that does not start with ال; day words are then refused ("لامس" is "touched",
-                // not ل + أمس).
-                for c in CLITICS {
-                    let Some(r) = tok.strip_prefix(c) else {
-                        continue;
-                    };
-                    let strong = r.starts_with("ال") || all_digits(r) || c == "و" || c == "ف";
-                    if r.starts_with("ال") || all_digits(r) || r.chars().count() >= 3 {
-                        push(r, c.len(), !strong, VIEW_CLITIC);
-                    }
-                }
-                for pre in ["لل", "ولل", "فلل"] {
-                    if let Some(r) = tok.strip_prefix(pre).filter(|r| !r.is_empty()) {
-                        key.clear();
-                        key.push_str("ال");
-                        key.push_str(r);
-                        push(&key, pre.len() - "ل".len(), false, VIEW_CLITIC);
-                    }
-                }
-                v
-            })
-            .collect();
+        at.push(0);
+        for t in &nt.tokens {
+            let tok = &nt.text[t.norm.clone()];
+            let first = found.len();
+            let head = head(tok.as_bytes());
+            push_found(tok, head, lex, filter, &mut key, &mut found);
+            // A lexicon word (with or without clitics) that can start a match, or a digit among
+            // the first eight bytes: every number pattern reads its digits at most six bytes into
+            // the token (after a proclitic and ال: "وال19").
+            let start = digit_in(head)
+                || found[first..]
+                    .iter()
+                    .any(|f| f.list.iter().any(|e| e.meaning.can_start()));
+            starts.push(start);
+            at.push(found.len());
+        }
         Cx {
             found,
+            at,
+            starts,
             nt,
-            toks,
             lex,
             r,
         }
     }
 
     pub(super) fn len(&self) -> usize {
-        self.toks.len()
+        self.nt.tokens.len()
     }
 
+    /// The text of token `i`.
+    fn token(&self, i: usize) -> Option<&'a str> {
+        let t = self.nt.tokens.get(i)?;
+        Some(&self.nt.text[t.norm.clone()])
+    }
+
+    /// The text of token `i`, empty past the end.
     fn tok(&self, i: usize) -> &'a str {
-        self.toks.get(i).copied().unwrap_or("")
+        self.token(i).unwrap_or("")
+    }
+
+    /// The lexicon lists token `i` reaches (none past the end).
+    fn found(&self, i: usize) -> &[Found<'a>] {
+        match self.at.get(i..i + 2) {
+            Some(&[s, e]) => &self.found[s..e],
+            _ => &[],
+        }
     }
 
     pub(super) fn is_punct(&self, i: usize) -> bool {
@@ -225,17 +367,18 @@ impl<'a> Cx<'a> {
         self.nt.tokens[end_tok - 1].norm.end
     }
 
-    /// Whether the token could start a date: a digit, or a lexicon word (with or without clitics).
+    /// Whether the token could start a date: a lexicon word (with or without clitics) that can
+    /// start a match, or a number (a digit among its first eight bytes).
     pub(super) fn may_start(&self, i: usize) -> bool {
-        self.toks[i].bytes().any(|b| b.is_ascii_digit())
-            || self.found[i]
-                .iter()
-                .any(|f| f.list.iter().any(|e| e.meaning.can_start()))
+        self.starts[i]
     }
 
     /// The longest lexicon entry at token `i` whose meaning `f` keeps.
     fn lex<T>(&self, i: usize, view: View, f: impl Fn(Meaning) -> Option<T>) -> Option<Lx<T>> {
-        let found = self.found.get(i)?;
+        let found = self.found(i);
+        if found.is_empty() {
+            return None;
+        }
         let base = self.nt.tokens[i].norm.start;
         let mut best: Option<Lx<T>> = None;
         for fd in found.iter().filter(|fd| fd.views & view.bit() != 0) {
@@ -247,15 +390,15 @@ impl<'a> Cx<'a> {
                 if end > self.len() || best.as_ref().is_some_and(|b| b.end >= end) {
                     continue;
                 }
-                if !e
-                    .rest
+                // The meaning first: it is cheaper than comparing the other words.
+                let Some(v) = f(e.meaning) else {
+                    continue;
+                };
+                if e.rest
                     .iter()
                     .enumerate()
-                    .all(|(k, w)| self.toks[i + 1 + k] == w)
+                    .all(|(k, w)| self.tok(i + 1 + k) == w)
                 {
-                    continue;
-                }
-                if let Some(v) = f(e.meaning) {
                     best = Some(Lx {
                         v,
                         end,
@@ -278,23 +421,30 @@ impl<'a> Cx<'a> {
 
     /// Splits proclitics off a token for a number: (bytes skipped, rest).
     fn strip_for_number(&self, i: usize, first: bool) -> Option<(usize, &'a str)> {
-        let tok = *self.toks.get(i)?;
-        if tok.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let tok = self.token(i)?;
+        let digit_at = |k: usize| tok.as_bytes().get(k).is_some_and(u8::is_ascii_digit);
+        if digit_at(0) {
             return Some((0, tok));
         }
         if !first {
             return None;
         }
-        CLITICS.iter().find_map(|c| {
-            tok.strip_prefix(c)
-                .filter(|r| r.as_bytes().first().is_some_and(u8::is_ascii_digit))
-                .map(|r| (c.len(), r))
-        })
+        // The first entry of CLITICS that leaves a number: a one-letter proclitic (two bytes)
+        // before a digit, or a two-letter one; at most one of them does.
+        let p = Proclitics::of(tok);
+        let skip = if p.one && digit_at(2) {
+            2
+        } else if p.two && digit_at(4) {
+            4
+        } else {
+            return None;
+        };
+        Some((skip, &tok[skip..]))
     }
 
     /// A day number 1-31 at token `i`: "19", "19th", "الـ19" (→ "ال19"). Returns (day, start, end).
     fn day_at(&self, i: usize, first: bool) -> Option<(u8, usize, usize)> {
-        let tok = *self.toks.get(i)?;
+        let tok = self.token(i)?;
         let base = self.nt.tokens[i].norm.start;
         let (skip, rest) = match self.strip_for_number(i, first) {
             Some(x) => x,
@@ -1072,5 +1222,124 @@ impl<'a> Cx<'a> {
             rule: "date/decade",
             conf: 0.85,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = include_str!("../../rules/dates.toml");
+
+    /// The lookups of the former `Cx::new`: every entry of `CLITICS`, "لل", "ولل" and "فلل"
+    /// tried with `strip_prefix`, each candidate key built as a `String`.
+    fn reference<'a>(tok: &str, lex: &'a Lexicon) -> Vec<Found<'a>> {
+        let mut v = Vec::new();
+        let mut push = |key: &str, skip: usize, weak: bool, views: u8| {
+            if let Some(list) = lex.get(key) {
+                v.push(Found {
+                    list,
+                    skip,
+                    weak,
+                    views,
+                });
+            }
+        };
+        push(tok, 0, false, VIEW_EXACT | VIEW_LAX | VIEW_CLITIC);
+        for c in ["و", "ف"] {
+            if let Some(r) = tok.strip_prefix(c) {
+                push(r, c.len(), false, VIEW_LAX);
+            }
+        }
+        for c in CLITICS {
+            let Some(r) = tok.strip_prefix(c) else {
+                continue;
+            };
+            let strong = r.starts_with("ال") || all_digits(r) || c == "و" || c == "ف";
+            if r.starts_with("ال") || all_digits(r) || r.chars().count() >= 3 {
+                push(r, c.len(), !strong, VIEW_CLITIC);
+            }
+        }
+        for pre in ["لل", "ولل", "فلل"] {
+            if let Some(r) = tok.strip_prefix(pre).filter(|r| !r.is_empty()) {
+                push(&format!("ال{r}"), pre.len() - "ل".len(), false, VIEW_CLITIC);
+            }
+        }
+        v
+    }
+
+    fn same(a: &[Found], b: &[Found]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                std::ptr::eq(x.list, y.list)
+                    && (x.skip, x.weak, x.views) == (y.skip, y.weak, y.views)
+            })
+    }
+
+    /// Every proclitic combination before every key (and a few other words) reaches the same
+    /// lexicon lists, in the same order, as trying each proclitic with `strip_prefix`.
+    #[test]
+    fn proclitics_match_strip_prefix() {
+        let lex = super::super::lexicon::build("dates.toml", RULES).expect("dates.toml");
+        let filter = KeyFilter::new(&lex);
+        let mut words: Vec<String> = lex.keys().cloned().collect();
+        words.extend(
+            ["", "ا", "ال", "ل", "لل", "19", "2024", "abc", "امس", "بين"].map(String::from),
+        );
+        let letters = ["", "و", "ف", "ب", "ل", "ك", "ا", "ال", "لل"];
+        let mut key = String::new();
+        let mut checked = 0;
+        for a in letters {
+            for b in letters {
+                for c in ["", "و", "ل", "ال"] {
+                    for w in &words {
+                        let tok = format!("{a}{b}{c}{w}");
+                        let mut got = Vec::new();
+                        let h = head(tok.as_bytes());
+                        push_found(&tok, h, &lex, &filter, &mut key, &mut got);
+                        let want = reference(&tok, &lex);
+                        assert!(same(&got, &want), "{tok:?}");
+                        checked += usize::from(!want.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
+
+    #[test]
+    fn heads_and_digits() {
+        let naive_head = |b: &[u8]| {
+            let mut h = [0u8; 8];
+            let n = b.len().min(8);
+            h[..n].copy_from_slice(&b[..n]);
+            u64::from_le_bytes(h)
+        };
+        let samples: Vec<Vec<u8>> = (0..=12)
+            .flat_map(|len| {
+                (0u8..=255).map(move |x| {
+                    (0..len)
+                        .map(|k| x.wrapping_add(k as u8 * 37))
+                        .collect::<Vec<u8>>()
+                })
+            })
+            .collect();
+        for b in &samples {
+            let h = head(b);
+            assert_eq!(h, naive_head(b), "{b:?}");
+            let first = &b[..b.len().min(8)];
+            assert_eq!(digit_in(h), first.iter().any(u8::is_ascii_digit), "{b:?}");
+        }
+        for x in 0u8..=255 {
+            for k in 0..8 {
+                let mut w = [b'a'; 8];
+                w[k] = x;
+                assert_eq!(
+                    digit_in(u64::from_le_bytes(w)),
+                    x.is_ascii_digit(),
+                    "{x} at {k}"
+                );
+            }
+        }
     }
 }

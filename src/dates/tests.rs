@@ -174,3 +174,25 @@ fn edges_do_not_panic() {
         let _ = rules.find(&nt, None);
     }
 }
+
+/// A number glued to proclitics and the article starts a date; a word with digits further in
+/// does not ("KN23" is no day, "abcdefgh2024" no year).
+#[test]
+fn numbers_after_proclitics() {
+    let rules = rules();
+    let r = Some(jiff::civil::date(2024, 7, 1));
+    for (text, want) in [
+        ("وال19 يونيو 2024", vec![("ال19 يونيو 2024", "2024-06-19")]),
+        ("بـ2024م", vec![("2024م", "2024")]),
+        ("في وبـ2024،", vec![("2024", "2024")]),
+        ("في abcdefgh2024،", vec![]),
+        ("طائرات KN23 الكورية", vec![]),
+    ] {
+        let got = run(&rules, text, r);
+        let want: Vec<(String, String)> = want
+            .into_iter()
+            .map(|(s, v)| (s.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+}
