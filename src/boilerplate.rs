@@ -5,7 +5,6 @@
 //! repeated verbatim elsewhere in the article (related-headline lists). Markers are found with
 //! one matcher pass over the already normalized text; lines are never normalized again.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::matcher::{Hit, Pattern};
@@ -69,7 +68,7 @@ pub fn detect(text: &str, nt: &NormText, hits: &[Hit]) -> Vec<Range<usize>> {
             _ => {}
         }
     }
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for l in lines.iter().filter(|l| l.norm.len() >= MIN_REPEATED_BYTES) {
         *counts.entry(&nt.text[l.norm.clone()]).or_default() += 1;
     }

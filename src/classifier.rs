@@ -277,7 +277,7 @@ impl Classifier {
                 limit: u32::MAX as usize / 2,
             });
         }
-        let language = language(doc)?;
+        let hinted = language_hint(doc)?;
         let reference = doc
             .published_at
             .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
@@ -292,6 +292,7 @@ impl Classifier {
             &text.boiler,
             if fields.is_empty() { 2 } else { 1 },
         );
+        let language = hinted.unwrap_or_else(|| crate::text::detect(&text.nt).to_owned());
         fields.push(text);
 
         // Entities: gazetteer and dates, then triggers, then propagation.
@@ -369,37 +370,31 @@ impl Classifier {
 
         // Offsets: register every boundary, convert once per field.
         let unit = doc.offset_unit;
-        let mut conv: HashMap<Field, UnitConverter> = HashMap::new();
+        let slot = |f: Field| usize::from(f == Field::Title);
+        let mut conv: [UnitConverter; 2] = Default::default();
         for c in &accepted {
-            let u = conv.entry(c.field).or_default();
+            let u = &mut conv[slot(c.field)];
             u.add(c.orig.start);
             u.add(c.orig.end);
         }
         if doc.options.include_evidence {
             for e in scored.iter().flat_map(|s| &s.evidence) {
-                let u = conv.entry(e.field).or_default();
+                let u = &mut conv[slot(e.field)];
                 u.add(e.orig.start);
                 u.add(e.orig.end);
             }
         }
         let text_boiler = &fields.last().expect("text field").boiler;
         for b in text_boiler {
-            let u = conv.entry(Field::Text).or_default();
-            u.add(b.start);
-            u.add(b.end);
+            conv[0].add(b.start);
+            conv[0].add(b.end);
         }
-        let converted: HashMap<Field, Converted> = conv
-            .into_iter()
-            .map(|(field, u)| {
-                let text = if field == Field::Title {
-                    doc.title.as_str()
-                } else {
-                    doc.text.as_str()
-                };
-                (field, u.finish(text, unit))
-            })
-            .collect();
-        let at = |field: Field, b: usize| converted[&field].get(b);
+        let [text_conv, title_conv] = conv;
+        let converted: [Converted; 2] = [
+            text_conv.finish(&doc.text, unit),
+            title_conv.finish(&doc.title, unit),
+        ];
+        let at = |field: Field, b: usize| converted[slot(field)].get(b);
 
         let topics = self.build_topics(scored, doc, &at);
         let entities = self.build_entities(accepted, doc, &at);
@@ -695,11 +690,11 @@ impl Classifier {
     }
 }
 
-/// The language used: the hint's primary subtag, or detection.
-fn language(doc: &Document) -> Result<String, ClassifyError> {
+/// The hint's primary subtag, or `None` when there is no hint (the language is then detected).
+fn language_hint(doc: &Document) -> Result<Option<String>, ClassifyError> {
     let hint = doc.language.trim();
     if hint.is_empty() {
-        return Ok(crate::text::detect_language(&doc.text).to_owned());
+        return Ok(None);
     }
     let mut parts = hint.split(['-', '_']);
     let primary = parts.next().unwrap_or("");
@@ -713,7 +708,7 @@ fn language(doc: &Document) -> Result<String, ClassifyError> {
             message: format!("{hint:?} is not a BCP-47 language tag"),
         });
     }
-    Ok(primary.to_ascii_lowercase())
+    Ok(Some(primary.to_ascii_lowercase()))
 }
 
 /// The first `lines` non-empty lines of `text` that are not boilerplate.

@@ -5,6 +5,7 @@
 //! span wins, then the higher priority, then the higher confidence, then the earlier start.
 //! Short forms (document-level propagation) only fill gaps left by the winners.
 
+use std::cmp::Reverse;
 use std::ops::Range;
 
 use crate::model::{EntityType, Field};
@@ -54,32 +55,71 @@ impl Candidate {
 
 /// Keeps a non-overlapping subset of `cands` (per field): longer first, then priority, then
 /// confidence, then earlier start. Returns the winners in text order.
-pub fn resolve_overlaps(mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| {
-        let la = a.orig.end - a.orig.start;
-        let lb = b.orig.end - b.orig.start;
-        lb.cmp(&la)
-            .then(b.priority.cmp(&a.priority))
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then(a.orig.start.cmp(&b.orig.start))
-    });
-    // Taken spans per field, disjoint, keyed by start: the one starting last before a
-    // candidate's end is the only one that can overlap it.
-    let mut spans: [std::collections::BTreeMap<usize, usize>; 2] = Default::default();
-    let mut taken: Vec<Candidate> = Vec::with_capacity(cands.len());
-    for c in cands {
-        let field = &mut spans[usize::from(c.field == Field::Title)];
-        let clash = field
-            .range(..c.orig.end)
-            .next_back()
-            .is_some_and(|(_, &end)| end > c.orig.start);
-        if !clash {
-            field.insert(c.orig.start, c.orig.end);
-            taken.push(c);
+pub fn resolve_overlaps(cands: Vec<Candidate>) -> Vec<Candidate> {
+    // Decide on sort keys and indices (candidates are large to move), then move the winners
+    // out once. Keys: longer, higher priority, higher confidence, earlier start, input order.
+    let mut order: Vec<(RankKey, u32)> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                (
+                    Reverse(c.orig.end - c.orig.start),
+                    Reverse(c.priority),
+                    Reverse(total_order(c.confidence)),
+                    c.orig.start,
+                ),
+                i as u32,
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    let mut taken = [Taken::default(), Taken::default()];
+    let mut keep: Vec<(bool, usize, u32)> = Vec::with_capacity(cands.len());
+    for (.., i) in order {
+        let c = &cands[i as usize];
+        if taken[usize::from(c.field == Field::Title)].take(&c.orig) {
+            keep.push((c.field != Field::Title, c.orig.start, i));
         }
     }
-    sort_in_text_order(&mut taken);
-    taken
+    // Winners never overlap, so (field, start) orders them without ties.
+    keep.sort_unstable();
+    let mut slots: Vec<Option<Candidate>> = cands.into_iter().map(Some).collect();
+    keep.into_iter()
+        .filter_map(|(_, _, i)| slots[i as usize].take())
+        .collect()
+}
+
+/// Overlap ranking, best first: longer, higher priority, higher confidence, earlier start.
+type RankKey = (Reverse<usize>, Reverse<i32>, Reverse<i64>, usize);
+
+/// An integer that orders like `x.total_cmp` (the trick of `f64::total_cmp`).
+fn total_order(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// The bytes of one field taken by winners so far: a bit per byte.
+#[derive(Default)]
+struct Taken {
+    bits: Vec<u64>,
+}
+
+impl Taken {
+    /// Takes `r` if none of its bytes is taken; returns whether it did. An empty range takes
+    /// nothing and always succeeds.
+    fn take(&mut self, r: &Range<usize>) -> bool {
+        if r.end.div_ceil(64) > self.bits.len() {
+            self.bits.resize(r.end.div_ceil(64).next_power_of_two(), 0);
+        }
+        if r.clone().any(|b| self.bits[b / 64] & (1 << (b % 64)) != 0) {
+            return false;
+        }
+        for b in r.clone() {
+            self.bits[b / 64] |= 1 << (b % 64);
+        }
+        true
+    }
 }
 
 /// Sorts candidates title first, then by start.

@@ -7,7 +7,7 @@
 //! any) and none of its `exclude` terms did. An emitted topic implies its ancestors, which get at
 //! least its score. Boilerplate never counts.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 use crate::matcher::Pattern;
@@ -95,7 +95,7 @@ impl TopicEngine {
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
-        let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::new();
+        let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::default();
         for (ti, t) in rules.topics.iter().enumerate() {
             topics.push(CompiledTopic {
                 id: t.id.clone(),
@@ -184,40 +184,38 @@ impl TopicEngine {
         };
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
-        let mut per_topic: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nt];
-        for (i, (ti, _)) in term_hits.iter().enumerate() {
-            per_topic[self.terms[*ti as usize].topic as usize].push((i, *ti));
-        }
-        for hits in &mut per_topic {
-            hits.sort_by(|a, b| {
-                let (oa, ob) = (&term_hits[a.0].1, &term_hits[b.0].1);
+        // One sort puts each topic's hits together, in text order, longest first at a start.
+        let mut order: Vec<(u32, bool, usize, std::cmp::Reverse<usize>, usize)> = term_hits
+            .iter()
+            .enumerate()
+            .map(|(i, (ti, occ))| {
                 (
-                    oa.field != Field::Title,
-                    oa.orig.start,
-                    std::cmp::Reverse(oa.orig.end),
+                    self.terms[*ti as usize].topic,
+                    occ.field != Field::Title,
+                    occ.orig.start,
+                    std::cmp::Reverse(occ.orig.end),
+                    i,
                 )
-                    .cmp(&(
-                        ob.field != Field::Title,
-                        ob.orig.start,
-                        std::cmp::Reverse(ob.orig.end),
-                    ))
-            });
+            })
+            .collect();
+        order.sort_unstable();
+        for hits in order.chunk_by(|a, b| a.0 == b.0) {
             // The last kept occurrence; others on the very same span are kept too (a term that
             // is both weighted and required, or listed twice).
             let mut last: Option<(Field, Range<usize>)> = None;
-            for &(i, ti) in hits.iter() {
-                let occ = &term_hits[i].1;
+            for &(.., i) in hits {
+                let (ti, occ) = &term_hits[i];
                 if let Some((f, r)) = &last {
                     if *f == occ.field && occ.orig.start < r.end && occ.orig != *r {
                         continue;
                     }
                 }
                 last = Some((occ.field, occ.orig.clone()));
-                let t = &self.terms[ti as usize];
+                let t = &self.terms[*ti as usize];
                 match t.role {
                     TermRole::Weight => add(
                         t.topic,
-                        ti as usize,
+                        *ti as usize,
                         t.weight,
                         &t.rule_id,
                         occ,
@@ -243,7 +241,7 @@ impl TopicEngine {
             }
         }
         let own = &self.own;
-        let mut emitted: HashMap<String, Scored> = HashMap::new();
+        let mut emitted: HashMap<String, Scored> = HashMap::default();
         for (i, t) in self.topics.iter().enumerate() {
             let score = 1.0 - (-raw[i]).exp();
             if score < t.threshold || excluded[i] || (t.has_require && !required[i]) {

@@ -1,7 +1,5 @@
 //! `taxonomy.tsv`: IPTC Media Topics (qcode, parent, level, labels, retired).
 
-use std::collections::HashMap;
-
 use super::{RuleError, RuleFile};
 
 /// One IPTC concept.
@@ -25,7 +23,7 @@ pub struct Taxonomy {
     /// Concepts in file order.
     pub concepts: Vec<Concept>,
     /// Qcode → index in `concepts`.
-    pub index: HashMap<String, usize>,
+    pub index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Taxonomy {

@@ -1,41 +1,63 @@
 //! Language detection by script ratio, with an English function-word check for Latin text.
 
+use super::{NormText, TokenKind};
+
 /// Detects the language of `text`: `"ar"` when Arabic-script letters are at least as many as
 /// Latin ones, `"en"` for Latin text with enough English function words, else `"und"`.
 /// Mixed text (Latin names like "KN-23" inside Arabic) is Arabic.
 pub fn detect_language(text: &str) -> &'static str {
-    let (mut arabic, mut latin) = (0usize, 0usize);
-    for c in text.chars().take(4_000) {
-        match c {
-            '\u{0621}'..='\u{064A}'
-            | '\u{0671}'..='\u{06D3}'
-            | '\u{0750}'..='\u{077F}'
-            | '\u{08A0}'..='\u{08C9}'
-            | '\u{FB50}'..='\u{FDFB}'
-            | '\u{FE70}'..='\u{FEFC}' => arabic += 1,
-            c if c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) => latin += 1,
-            _ => {}
-        }
-    }
+    detect(&NormText::new(text))
+}
+
+/// [`detect_language`] on an already normalized text: the letter counts come from folding, the
+/// function words from the (lowercased) tokens, so the text is not read again.
+pub fn detect(nt: &NormText) -> &'static str {
+    let (arabic, latin) = (nt.scripts.arabic, nt.scripts.latin);
     if arabic == 0 && latin == 0 {
         return "und";
     }
     if arabic >= latin {
         return "ar";
     }
-    const EN: &[&str] = &[
-        "the", "of", "and", "to", "in", "a", "is", "was", "for", "on", "that", "with", "said",
-        "by", "as", "at", "from", "his", "her", "it", "has", "have", "be", "are", "were", "an",
-        "this",
-    ];
     let (mut words, mut hits) = (0usize, 0usize);
-    for w in text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
+    for (i, _) in nt
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TokenKind::Word)
         .take(2_000)
     {
         words += 1;
-        if EN.iter().any(|e| e.eq_ignore_ascii_case(w)) {
+        if matches!(
+            nt.token_text(i),
+            "the"
+                | "of"
+                | "and"
+                | "to"
+                | "in"
+                | "a"
+                | "is"
+                | "was"
+                | "for"
+                | "on"
+                | "that"
+                | "with"
+                | "said"
+                | "by"
+                | "as"
+                | "at"
+                | "from"
+                | "his"
+                | "her"
+                | "it"
+                | "has"
+                | "have"
+                | "be"
+                | "are"
+                | "were"
+                | "an"
+                | "this"
+        ) {
             hits += 1;
         }
     }

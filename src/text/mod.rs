@@ -10,6 +10,6 @@ pub mod lang;
 pub mod normalize;
 pub mod offsets;
 
-pub use lang::detect_language;
-pub use normalize::{NormText, Token, TokenKind};
+pub use lang::{detect, detect_language};
+pub use normalize::{NormText, Scripts, Token, TokenKind};
 pub use offsets::{OffsetUnit, UnitConverter};

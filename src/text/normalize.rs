@@ -40,6 +40,17 @@ pub struct NormText {
     src: Vec<u32>,
     /// The tokens, in order.
     pub tokens: Vec<Token>,
+    /// Letters per script, counted while folding (for language detection).
+    pub scripts: Scripts,
+}
+
+/// Letters of the two scripts language detection weighs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scripts {
+    /// Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).
+    pub arabic: usize,
+    /// Latin letters (ASCII and Latin-1 to Latin Extended-B).
+    pub latin: usize,
 }
 
 impl NormText {
@@ -49,79 +60,121 @@ impl NormText {
             text: String::with_capacity(orig.len() + 16),
             src: Vec::with_capacity(orig.len() + 16),
             tokens: Vec::with_capacity(orig.len() / 5 + 1),
+            scripts: Scripts::default(),
         };
-        // Start of the word being built: (normalized start, original start).
-        let mut word: Option<(usize, usize)> = None;
-        let mut word_orig_end = 0usize;
-        let mut word_has_letter = false;
-        let table = arabic_table();
-        for (i, c) in orig.char_indices() {
-            // Fast path: ASCII and the Arabic block come from precomputed tables.
-            let (class, fast) = match c as u32 {
-                0..=0x7F => (fold::class_of(c), Some(c.to_ascii_lowercase())),
-                cp @ 0x0600..=0x06FF => {
-                    let e = table[(cp - 0x0600) as usize];
-                    (e.0, e.1)
-                }
-                _ => (fold::class_of(c), None),
+        let mut w = Word::default();
+        let (ascii, arabic) = fast_tables();
+        let bytes = orig.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Fast path: ASCII and the Arabic block (two-byte sequences D8..DB xx) come from
+            // precomputed tables; everything else is decoded and folded one character at a time.
+            let b = bytes[i];
+            let fast = if b < 0x80 {
+                Some((&ascii[usize::from(b)], 1))
+            } else if b & 0xFC == 0xD8 {
+                // A lead byte D8..DB is always followed by a continuation byte in valid UTF-8.
+                let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                Some((&arabic[cp - 0x600], 2))
+            } else {
+                None
             };
-            match class {
-                Class::Drop => {
-                    if word.is_some() && fold::is_attached_mark(c) {
-                        word_orig_end = i + c.len_utf8();
-                    }
+            match fast {
+                Some((f, len)) if f.short || f.class == Class::Drop || f.class == Class::Space => {
+                    nt.step(&mut w, i, len, f);
+                    i += len;
                 }
-                Class::Word => {
-                    if word.is_none() {
-                        word = Some((nt.text.len(), i));
-                        word_has_letter = false;
-                    }
-                    word_has_letter |= !c.is_ascii_digit() && !is_indic_digit(c);
-                    match fast {
-                        Some(f) => nt.push_one(f, i),
-                        None => nt.push_char(c, i),
-                    }
-                    word_orig_end = i + c.len_utf8();
-                }
-                Class::Space | Class::Punct => {
-                    if let Some((ns, os)) = word.take() {
-                        let kind = if word_has_letter {
-                            TokenKind::Word
-                        } else {
-                            TokenKind::Number
-                        };
-                        nt.close_token(ns, os..word_orig_end, kind, i);
-                    }
-                    if class == Class::Punct {
-                        let ns = nt.text.len();
-                        match fast {
-                            Some(f) => nt.push_one(f, i),
-                            None => nt.push_char(c, i),
-                        }
-                        nt.close_token(ns, i..i + c.len_utf8(), TokenKind::Punct, i + c.len_utf8());
-                    }
+                _ => {
+                    let c = orig[i..].chars().next().expect("i is a char boundary");
+                    nt.step_char(&mut w, i, c);
+                    i += c.len_utf8();
                 }
             }
         }
-        if let Some((ns, os)) = word.take() {
-            let kind = if word_has_letter {
+        nt.end_word(&mut w, orig.len());
+        nt
+    }
+
+    /// One character of the fast tables whose fold is one short character (or nothing).
+    #[inline(always)]
+    fn step(&mut self, w: &mut Word, i: usize, len: usize, f: &Fast) {
+        match f.class {
+            Class::Word => {
+                w.begin(self.text.len(), i);
+                w.has_letter |= f.letter;
+                self.scripts.arabic += usize::from(f.script == SCRIPT_ARABIC);
+                self.scripts.latin += usize::from(f.script == SCRIPT_LATIN);
+                self.push_short(f.out, i);
+                w.orig_end = i + len;
+            }
+            Class::Space => self.end_word(w, i),
+            Class::Drop => {
+                if f.attached && w.start.is_some() {
+                    w.orig_end = i + len;
+                }
+            }
+            Class::Punct => {
+                self.end_word(w, i);
+                let ns = self.text.len();
+                self.push_short(f.out, i);
+                self.close_token(ns, i..i + len, TokenKind::Punct, i + len);
+            }
+        }
+    }
+
+    /// One character outside the fast tables, or one they cannot fold to one short character.
+    fn step_char(&mut self, w: &mut Word, i: usize, c: char) {
+        let len = c.len_utf8();
+        match fold::class_of(c) {
+            Class::Drop => {
+                if w.start.is_some() && fold::is_attached_mark(c) {
+                    w.orig_end = i + len;
+                }
+            }
+            Class::Word => {
+                w.begin(self.text.len(), i);
+                w.has_letter |= !c.is_ascii_digit() && !is_indic_digit(c);
+                match script_of(c) {
+                    SCRIPT_ARABIC => self.scripts.arabic += 1,
+                    SCRIPT_LATIN => self.scripts.latin += 1,
+                    _ => {}
+                }
+                self.push_char(c, i);
+                w.orig_end = i + len;
+            }
+            Class::Space => self.end_word(w, i),
+            Class::Punct => {
+                self.end_word(w, i);
+                let ns = self.text.len();
+                self.push_char(c, i);
+                self.close_token(ns, i..i + len, TokenKind::Punct, i + len);
+            }
+        }
+    }
+
+    /// Closes the word being built, if any; `sep_at` is where the separation happens.
+    #[inline]
+    fn end_word(&mut self, w: &mut Word, sep_at: usize) {
+        if let Some((ns, os)) = w.start.take() {
+            let kind = if w.has_letter {
                 TokenKind::Word
             } else {
                 TokenKind::Number
             };
-            nt.close_token(ns, os..word_orig_end, kind, orig.len());
+            self.close_token(ns, os..w.orig_end, kind, sep_at);
         }
-        nt
     }
 
-    #[inline]
-    fn push_one(&mut self, f: char, orig_at: usize) {
+    /// Appends a folded character of one or two bytes that comes from the character at
+    /// `orig_at`.
+    #[inline(always)]
+    fn push_short(&mut self, f: char, orig_at: usize) {
         self.text.push(f);
         let at = orig_at as u32;
-        match f.len_utf8() {
-            1 => self.src.push(at),
-            2 => self.src.extend_from_slice(&[at, at]),
-            n => self.src.extend(std::iter::repeat_n(at, n)),
+        if f.len_utf8() == 1 {
+            self.src.push(at);
+        } else {
+            self.src.extend_from_slice(&[at, at]);
         }
     }
 
@@ -186,24 +239,89 @@ impl NormText {
     }
 }
 
-/// Class and single-character fold of every code point of the Arabic block U+0600–U+06FF,
-/// computed once from [`fold::class_of`] and [`fold::push_folded`] so both paths agree.
-fn arabic_table() -> &'static [(Class, Option<char>); 256] {
-    static TABLE: std::sync::OnceLock<[(Class, Option<char>); 256]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [(Class::Drop, None); 256];
-        for (i, slot) in t.iter_mut().enumerate() {
-            let c = char::from_u32(0x0600 + i as u32).expect("Arabic block is valid");
-            let mut s = String::new();
-            fold::push_folded(c, &mut s);
-            let mut chars = s.chars();
-            let single = match (chars.next(), chars.next()) {
-                (Some(f), None) => Some(f),
-                _ => None,
-            };
-            *slot = (fold::class_of(c), single);
+/// The word being built: (normalized start, original start), where its last character ends
+/// in the original, and whether it has a letter (else it is a number).
+#[derive(Default)]
+struct Word {
+    start: Option<(usize, usize)>,
+    orig_end: usize,
+    has_letter: bool,
+}
+
+impl Word {
+    #[inline(always)]
+    fn begin(&mut self, norm_at: usize, orig_at: usize) {
+        if self.start.is_none() {
+            self.start = Some((norm_at, orig_at));
+            self.has_letter = false;
         }
-        t
+    }
+}
+
+const SCRIPT_OTHER: u8 = 0;
+const SCRIPT_ARABIC: u8 = 1;
+const SCRIPT_LATIN: u8 = 2;
+
+/// The script a word character counts for in [`Scripts`].
+fn script_of(c: char) -> u8 {
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F => SCRIPT_LATIN,
+        0x0621..=0x064A
+        | 0x0671..=0x06D3
+        | 0x0750..=0x077F
+        | 0x08A0..=0x08C9
+        | 0xFB50..=0xFDFB
+        | 0xFE70..=0xFEFC => SCRIPT_ARABIC,
+        _ => SCRIPT_OTHER,
+    }
+}
+
+/// What normalization needs to know about one character of the fast tables, computed once from
+/// [`fold::class_of`], [`fold::push_folded`] and [`fold::is_attached_mark`] so that the fast and
+/// the general path agree.
+#[derive(Clone, Copy)]
+struct Fast {
+    class: Class,
+    /// The folded character, when the fold is one character of at most two bytes in UTF-8.
+    out: char,
+    /// Whether `out` holds the fold (else the general path handles the character).
+    short: bool,
+    /// A word character that is not a digit.
+    letter: bool,
+    script: u8,
+    /// A dropped mark that belongs to the letter before it.
+    attached: bool,
+}
+
+impl Fast {
+    fn of(cp: u32) -> Fast {
+        let c = char::from_u32(cp).expect("ASCII and the Arabic block are valid");
+        let mut folded = String::new();
+        fold::push_folded(c, &mut folded);
+        let mut chars = folded.chars();
+        let (out, short) = match (chars.next(), chars.next()) {
+            (Some(f), None) if f.len_utf8() <= 2 => (f, true),
+            _ => ('\0', false),
+        };
+        Fast {
+            class: fold::class_of(c),
+            out,
+            short,
+            letter: !c.is_ascii_digit() && !is_indic_digit(c),
+            script: script_of(c),
+            attached: fold::is_attached_mark(c),
+        }
+    }
+}
+
+/// The fast tables: ASCII, and the Arabic block U+0600–U+06FF.
+fn fast_tables() -> &'static ([Fast; 128], [Fast; 256]) {
+    static TABLES: std::sync::OnceLock<([Fast; 128], [Fast; 256])> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        (
+            std::array::from_fn(|i| Fast::of(i as u32)),
+            std::array::from_fn(|i| Fast::of(0x0600 + i as u32)),
+        )
     })
 }
 

@@ -48,7 +48,8 @@ impl UnitConverter {
         let mut prev = 0usize;
         for &b in &self.offsets {
             let gap = &text.as_bytes()[prev..b.min(text.len())];
-            let chars = gap.iter().filter(|&&x| (x as i8) >= -0x40).count();
+            // Every byte that is not a continuation byte starts a character.
+            let chars = gap.len() - gap.iter().filter(|&&x| x & 0xC0 == 0x80).count();
             let astral = match unit {
                 OffsetUnit::Utf16CodeUnit => gap.iter().filter(|&&x| x >= 0xF0).count(),
                 _ => 0,
