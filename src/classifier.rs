@@ -213,7 +213,12 @@ impl Classifier {
         }
         let mut per_top: HashMap<String, usize> = HashMap::new();
         for t in &rules.topics {
-            let top = rules.taxonomy.path(&t.id).pop().unwrap_or_default();
+            let top = rules
+                .taxonomy
+                .path(&t.id)
+                .pop()
+                .unwrap_or_default()
+                .to_owned();
             *per_top.entry(top).or_default() += 1;
         }
         let mut topic_rule_counts: Vec<(String, usize)> = per_top.into_iter().collect();

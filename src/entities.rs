@@ -109,14 +109,27 @@ impl Taken {
     /// Takes `r` if none of its bytes is taken; returns whether it did. An empty range takes
     /// nothing and always succeeds.
     fn take(&mut self, r: &Range<usize>) -> bool {
+        if r.start >= r.end {
+            return true;
+        }
         if r.end.div_ceil(64) > self.bits.len() {
             self.bits.resize(r.end.div_ceil(64).next_power_of_two(), 0);
         }
-        if r.clone().any(|b| self.bits[b / 64] & (1 << (b % 64)) != 0) {
+        // The words the range covers, each with the mask of its bits inside the range.
+        let words = (r.start / 64..=(r.end - 1) / 64).map(|w| {
+            let lo = if w == r.start / 64 { r.start % 64 } else { 0 };
+            let hi = if w == (r.end - 1) / 64 {
+                (r.end - 1) % 64
+            } else {
+                63
+            };
+            (w, (u64::MAX >> (63 - hi)) & (u64::MAX << lo))
+        });
+        if words.clone().any(|(w, m)| self.bits[w] & m != 0) {
             return false;
         }
-        for b in r.clone() {
-            self.bits[b / 64] |= 1 << (b % 64);
+        for (w, m) in words {
+            self.bits[w] |= m;
         }
         true
     }
@@ -227,18 +240,23 @@ pub fn salience(mentions: usize, max_mentions: usize, first_pos: f64, in_title: 
 
 /// Groups candidates by referent, keeping the first-seen order.
 pub fn group(cands: Vec<Candidate>) -> Vec<(Referent, Vec<Candidate>)> {
-    let mut index: rustc_hash::FxHashMap<Referent, usize> = Default::default();
-    let mut groups: Vec<(Referent, Vec<Candidate>)> = Vec::new();
-    for c in cands {
-        match index.get(&c.referent) {
-            Some(&i) => groups[i].1.push(c),
-            None => {
-                index.insert(c.referent.clone(), groups.len());
-                groups.push((c.referent.clone(), vec![c]));
-            }
-        }
+    // Group numbers first, borrowing the referents; then the candidates move once.
+    let mut index: rustc_hash::FxHashMap<&Referent, usize> = Default::default();
+    let ids: Vec<usize> = cands
+        .iter()
+        .map(|c| {
+            let next = index.len();
+            *index.entry(&c.referent).or_insert(next)
+        })
+        .collect();
+    let mut groups: Vec<Vec<Candidate>> = (0..index.len()).map(|_| Vec::new()).collect();
+    for (c, g) in cands.into_iter().zip(ids) {
+        groups[g].push(c);
     }
     groups
+        .into_iter()
+        .map(|v| (v[0].referent.clone(), v))
+        .collect()
 }
 
 #[cfg(test)]

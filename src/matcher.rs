@@ -328,17 +328,16 @@ fn token_end(hay: &[u8], from: usize) -> usize {
 /// Bytes of the longest valid prefix ("وبال", "فكال": four Arabic letters).
 const MAX_PREFIX_BYTES: usize = 8;
 
-/// Proclitic sequences allowed before a name.
-const CLITICS: &[&str] = &[
-    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
-];
-
 /// Whether `prefix` (the part of the token before a match) may stand before it.
 pub fn prefix_ok(prefix: &str, lil: bool, mode: Mode) -> bool {
     if lil {
         return matches!(prefix, "ل" | "ول" | "فل");
     }
-    if CLITICS.contains(&prefix) {
+    // Proclitic sequences allowed before a name.
+    if matches!(
+        prefix,
+        "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك"
+    ) {
         return true;
     }
     if mode == Mode::Term {

@@ -241,23 +241,24 @@ impl TopicEngine {
             }
         }
         let own = &self.own;
-        let mut emitted: HashMap<String, Scored> = HashMap::default();
+        let mut emitted: HashMap<&str, Scored> = HashMap::default();
         for (i, t) in self.topics.iter().enumerate() {
             let score = 1.0 - (-raw[i]).exp();
             if score < t.threshold || excluded[i] || (t.has_require && !required[i]) {
                 continue;
             }
             for (depth, q) in rules.taxonomy.path(&t.id).into_iter().enumerate() {
-                if rules.taxonomy.get(&q).is_none_or(|c| c.retired) {
+                if rules.taxonomy.get(q).is_none_or(|c| c.retired) {
                     break;
                 }
-                let base = own.get(q.as_str()).map_or(0.0, |&j| 1.0 - (-raw[j]).exp());
-                let entry = emitted.entry(q.clone()).or_insert_with(|| Scored {
-                    id: q.clone(),
-                    score: base,
-                    evidence: own
-                        .get(q.as_str())
-                        .map_or_else(Vec::new, |&j| evidence[j].clone()),
+                let entry = emitted.entry(q).or_insert_with(|| {
+                    let j = own.get(q).copied();
+                    Scored {
+                        id: q.to_owned(),
+                        score: j.map_or(0.0, |j| 1.0 - (-raw[j]).exp()),
+                        // A concept's entry is made once: its evidence can move.
+                        evidence: j.map_or_else(Vec::new, |j| std::mem::take(&mut evidence[j])),
+                    }
                 });
                 if depth > 0 || entry.score < score {
                     entry.score = entry.score.max(score);

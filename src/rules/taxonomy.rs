@@ -33,15 +33,15 @@ impl Taxonomy {
     }
 
     /// The qcodes from `qcode` up to its top-level ancestor, `qcode` first.
-    pub fn path(&self, qcode: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut cur = qcode.to_owned();
-        while let Some(c) = self.get(&cur) {
-            if out.contains(&c.qcode) {
+    pub fn path(&self, qcode: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut cur = qcode;
+        while let Some(c) = self.get(cur) {
+            if out.contains(&c.qcode.as_str()) {
                 break;
             }
-            out.push(c.qcode.clone());
-            cur = c.parent.clone();
+            out.push(&c.qcode);
+            cur = &c.parent;
         }
         out
     }

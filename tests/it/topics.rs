@@ -34,6 +34,7 @@ fn every_case_gets_its_top_level_topics_and_no_others() {
             .path(id)
             .pop()
             .unwrap_or_default()
+            .to_owned()
     };
     let mut failures = Vec::new();
     for c in &cases.case {
