@@ -315,7 +315,9 @@ impl Classifier {
                     .map(move |h| (f.field, f.nt.orig_range(f.orig, h.norm.clone())))
             })
             .collect();
-        entities::propagate(&mut accepted, shorts, &blocked);
+        entities::propagate(&mut accepted, shorts, &blocked, |c| {
+            c.entity_type(|i| self.rules.entities[i].entity_type) == EntityType::Norp
+        });
         accepted.retain(|c| {
             let f = fields
                 .iter()
@@ -513,6 +515,7 @@ impl Classifier {
                 out.push(ShortHit {
                     cand: self.short_candidate(f, group[0].norm.clone(), "propagation"),
                     options,
+                    over_adjective: not_after_definite(&f.nt, group[0].norm.start),
                 });
             }
             if unlisted.is_empty() {
@@ -524,6 +527,7 @@ impl Classifier {
                     let key = &tok[clitic..];
                     let norm = t.norm.start + clitic..t.norm.end;
                     out.push(ShortHit {
+                        over_adjective: not_after_definite(&f.nt, norm.start),
                         cand: self.short_candidate(f, norm, "propagation"),
                         options: unlisted[key].clone(),
                     });
@@ -692,6 +696,19 @@ impl Classifier {
         }
         out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
         out.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+/// Whether the word at normalized byte `pos` does not follow a definite word: a nationality
+/// adjective follows the noun it qualifies ("الجيش السوداني"), a surname used alone does not
+/// ("وأضاف السوداني"). The first word of a text or after punctuation does not follow one either.
+fn not_after_definite(nt: &NormText, pos: usize) -> bool {
+    match nt.token_at(pos) {
+        Some(i) if i > 0 => {
+            let prev = &nt.tokens[i - 1];
+            prev.kind == crate::text::TokenKind::Punct || !nt.token_text(i - 1).starts_with("ال")
+        }
+        _ => true,
     }
 }
 

@@ -152,16 +152,24 @@ pub struct ShortHit {
     pub cand: Candidate,
     /// Entities this short form may refer to.
     pub options: Vec<Referent>,
+    /// Whether it may take the place of an accepted mention of exactly its span that `yields`
+    /// (a nationality adjective, "السوداني", that is also a surname): set where the word is not
+    /// in adjective position.
+    pub over_adjective: bool,
 }
 
 /// Document-level propagation: links each short form ("كيم", "بيسكوف") to the nearest full
 /// mention of a compatible entity before it, or else the first one after it, and adds it where
 /// it overlaps no accepted mention. Title mentions count as coming before the text.
 /// `blocked` spans (phrases that are not names, "ولي العهد") take no short form either.
+/// A short form marked [`ShortHit::over_adjective`] replaces an accepted mention of exactly its
+/// span for which `yields` is true (a nationality adjective that is also the surname of a person
+/// the document names in full: "وأضاف السوداني" after "محمد شياع السوداني").
 pub fn propagate(
     accepted: &mut Vec<Candidate>,
     shorts: Vec<ShortHit>,
     blocked: &[(Field, Range<usize>)],
+    yields: impl Fn(&Candidate) -> bool,
 ) {
     // Text order key: title first, then start. Every lookup below is a binary search, so a
     // document with many short forms and full names stays O(n log n).
@@ -194,15 +202,29 @@ pub fn propagate(
             field.insert(r.start, r.end);
         }
     }
+    // Accepted mentions that may give way to a short form, by (field, span).
+    let yielding: rustc_hash::FxHashMap<(Field, Range<usize>), usize> = accepted
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| yields(c))
+        .map(|(i, c)| ((c.field, c.orig.clone()), i))
+        .collect();
+    let mut replaced: Vec<(usize, Referent)> = Vec::new();
     let mut added = Vec::new();
     for s in shorts {
         let field = &mut spans[usize::from(s.cand.field == Field::Title)];
+        let mut replaces = None;
         if field
             .range(..s.cand.orig.end)
             .next_back()
             .is_some_and(|(_, &end)| end > s.cand.orig.start)
         {
-            continue;
+            replaces = yielding
+                .get(&(s.cand.field, s.cand.orig.clone()))
+                .filter(|_| s.over_adjective);
+            if replaces.is_none() {
+                continue;
+            }
         }
         let here = key(s.cand.field, s.cand.orig.start);
         let mut before: Option<((bool, usize), &Referent)> = None;
@@ -220,11 +242,22 @@ pub fn propagate(
             }
         }
         if let Some((_, target)) = before.or(after) {
+            if let Some(&i) = replaces {
+                replaced.push((i, target.clone()));
+                continue;
+            }
             let mut c = s.cand;
             c.referent = target.clone();
             field.insert(c.orig.start, c.orig.end);
             added.push(c);
         }
+    }
+    for (i, target) in replaced {
+        let c = &mut accepted[i];
+        c.referent = target;
+        c.rule_id = "propagation".into();
+        c.confidence = 0.75;
+        c.priority = -2;
     }
     accepted.extend(added);
     sort_in_text_order(accepted);
@@ -297,11 +330,13 @@ mod tests {
         let short = |s| ShortHit {
             cand: cand(s, s + 3, Referent::Known(99), 0),
             options: opts.clone(),
+            over_adjective: true,
         };
         propagate(
             &mut acc,
             vec![short(0), short(30), short(60), short(12)],
             &[],
+            |_| false,
         );
         let got: Vec<_> = acc
             .iter()

@@ -240,7 +240,7 @@ impl Matcher {
             self.accept(nt, orig, m.start(), m.end(), m.value() as usize, out);
         }
         for ((hits, group), first) in out.iter_mut().zip(&self.groups).zip(firsts) {
-            hits[first..].sort_by(|a, b| {
+            hits[first..].sort_unstable_by(|a, b| {
                 (a.norm.start, std::cmp::Reverse(a.norm.end), a.payload).cmp(&(
                     b.norm.start,
                     std::cmp::Reverse(b.norm.end),

@@ -368,3 +368,35 @@ fn not_name_phrases_take_no_short_form() {
         .collect();
     assert_eq!(persons, vec!["لي تشيانغ", "خليل الحية"], "{ms:?}");
 }
+
+#[test]
+fn surname_that_is_a_nationality_adjective() {
+    // "السوداني" is both the Sudanese adjective and the surname of Iraq's prime minister. Once
+    // the document names him in full, the word alone is him, except in adjective position
+    // after a definite noun.
+    let text = "التقى رئيس الوزراء العراقي محمد شياع السوداني وفدا من الجيش السوداني. \
+                وأضاف السوداني أن الحكومة ماضية، وقال مكتب السوداني إن الرئيس السوداني اتصل به.";
+    let ms = mentions(text, "");
+    let sudani: Vec<(EntityType, &str)> = ms
+        .iter()
+        .filter(|m| m.1 == "السوداني")
+        .map(|m| (m.0, m.2.as_str()))
+        .collect();
+    assert_eq!(
+        sudani,
+        vec![
+            (EntityType::Norp, "norp/SD"),
+            (EntityType::Person, "person/mohammed-shia-al-sudani"),
+            (EntityType::Person, "person/mohammed-shia-al-sudani"),
+            (EntityType::Norp, "norp/SD"),
+        ],
+        "{ms:?}"
+    );
+    // Without the full name the word stays the adjective.
+    let ms = mentions("وأضاف السوداني أن الجيش السوداني تقدم.", "");
+    assert!(
+        ms.iter()
+            .all(|m| m.1 != "السوداني" || m.0 == EntityType::Norp),
+        "{ms:?}"
+    );
+}
