@@ -80,14 +80,15 @@ impl NormText {
                 None
             };
             match fast {
-                Some((f, len)) if f.short || f.class == Class::Drop || f.class == Class::Space => {
-                    nt.step(&mut w, i, len, f);
+                Some((f, len)) if f.short || matches!(f.info.class, Class::Drop | Class::Space) => {
+                    nt.step(&mut w, i, len, &f.info, |nt| nt.push_short(f.out, i));
                     i += len;
                 }
                 _ => {
                     let c = orig[i..].chars().next().expect("i is a char boundary");
-                    nt.step_char(&mut w, i, c);
-                    i += c.len_utf8();
+                    let len = c.len_utf8();
+                    nt.step(&mut w, i, len, &CharInfo::of(c), |nt| nt.push_char(c, i));
+                    i += len;
                 }
             }
         }
@@ -95,58 +96,36 @@ impl NormText {
         nt
     }
 
-    /// One character of the fast tables whose fold is one short character (or nothing).
+    /// Takes the character at original byte `i` (`len` bytes, described by `info`); `push`
+    /// appends its fold.
     #[inline(always)]
-    fn step(&mut self, w: &mut Word, i: usize, len: usize, f: &Fast) {
-        match f.class {
+    fn step(
+        &mut self,
+        w: &mut Word,
+        i: usize,
+        len: usize,
+        info: &CharInfo,
+        push: impl Fn(&mut NormText),
+    ) {
+        match info.class {
             Class::Word => {
                 w.begin(self.text.len(), i);
-                w.has_letter |= f.letter;
-                self.scripts.arabic += usize::from(f.script == SCRIPT_ARABIC);
-                self.scripts.latin += usize::from(f.script == SCRIPT_LATIN);
-                self.push_short(f.out, i);
+                w.has_letter |= info.letter;
+                self.scripts.arabic += usize::from(info.script == SCRIPT_ARABIC);
+                self.scripts.latin += usize::from(info.script == SCRIPT_LATIN);
+                push(self);
                 w.orig_end = i + len;
             }
             Class::Space => self.end_word(w, i),
             Class::Drop => {
-                if f.attached && w.start.is_some() {
+                if info.attached && w.start.is_some() {
                     w.orig_end = i + len;
                 }
             }
             Class::Punct => {
                 self.end_word(w, i);
                 let ns = self.text.len();
-                self.push_short(f.out, i);
-                self.close_token(ns, i..i + len, TokenKind::Punct, i + len);
-            }
-        }
-    }
-
-    /// One character outside the fast tables, or one they cannot fold to one short character.
-    fn step_char(&mut self, w: &mut Word, i: usize, c: char) {
-        let len = c.len_utf8();
-        match fold::class_of(c) {
-            Class::Drop => {
-                if w.start.is_some() && fold::is_attached_mark(c) {
-                    w.orig_end = i + len;
-                }
-            }
-            Class::Word => {
-                w.begin(self.text.len(), i);
-                w.has_letter |= !c.is_ascii_digit() && !is_indic_digit(c);
-                match script_of(c) {
-                    SCRIPT_ARABIC => self.scripts.arabic += 1,
-                    SCRIPT_LATIN => self.scripts.latin += 1,
-                    _ => {}
-                }
-                self.push_char(c, i);
-                w.orig_end = i + len;
-            }
-            Class::Space => self.end_word(w, i),
-            Class::Punct => {
-                self.end_word(w, i);
-                let ns = self.text.len();
-                self.push_char(c, i);
+                push(self);
                 self.close_token(ns, i..i + len, TokenKind::Punct, i + len);
             }
         }
@@ -276,21 +255,37 @@ fn script_of(c: char) -> u8 {
     }
 }
 
-/// What normalization needs to know about one character of the fast tables, computed once from
-/// [`fold::class_of`], [`fold::push_folded`] and [`fold::is_attached_mark`] so that the fast and
-/// the general path agree.
+/// What normalization needs to know about a character besides its fold.
 #[derive(Clone, Copy)]
-struct Fast {
+struct CharInfo {
     class: Class,
-    /// The folded character, when the fold is one character of at most two bytes in UTF-8.
-    out: char,
-    /// Whether `out` holds the fold (else the general path handles the character).
-    short: bool,
     /// A word character that is not a digit.
     letter: bool,
     script: u8,
     /// A dropped mark that belongs to the letter before it.
     attached: bool,
+}
+
+impl CharInfo {
+    fn of(c: char) -> CharInfo {
+        CharInfo {
+            class: fold::class_of(c),
+            letter: !c.is_ascii_digit() && !is_indic_digit(c),
+            script: script_of(c),
+            attached: fold::is_attached_mark(c),
+        }
+    }
+}
+
+/// A character of the fast tables, computed once with [`CharInfo::of`] and
+/// [`fold::push_folded`] so that the fast and the general path agree.
+#[derive(Clone, Copy)]
+struct Fast {
+    info: CharInfo,
+    /// The folded character, when the fold is one character of at most two bytes in UTF-8.
+    out: char,
+    /// Whether `out` holds the fold (else the general path handles the character).
+    short: bool,
 }
 
 impl Fast {
@@ -304,12 +299,9 @@ impl Fast {
             _ => ('\0', false),
         };
         Fast {
-            class: fold::class_of(c),
+            info: CharInfo::of(c),
             out,
             short,
-            letter: !c.is_ascii_digit() && !is_indic_digit(c),
-            script: script_of(c),
-            attached: fold::is_attached_mark(c),
         }
     }
 }
