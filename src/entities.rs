@@ -3,7 +3,8 @@
 //! # Overlap policy
 //! Candidates from the gazetteer, trigger patterns and dates compete for the text: the longer
 //! span wins, then the higher priority, then the higher confidence, then the earlier start.
-//! Short forms (document-level propagation) only fill gaps left by the winners.
+//! Short forms (document-level propagation) only fill gaps left by the winners, or take the
+//! place of a nationality adjective that is also a surname (see [`propagate`]).
 
 use std::cmp::Reverse;
 use std::ops::Range;
@@ -209,7 +210,7 @@ pub fn propagate(
         .filter(|(_, c)| yields(c))
         .map(|(i, c)| ((c.field, c.orig.clone()), i))
         .collect();
-    let mut replaced: Vec<(usize, Referent)> = Vec::new();
+    let mut replaced: Vec<(usize, Candidate)> = Vec::new();
     let mut added = Vec::new();
     for s in shorts {
         let field = &mut spans[usize::from(s.cand.field == Field::Title)];
@@ -242,22 +243,19 @@ pub fn propagate(
             }
         }
         if let Some((_, target)) = before.or(after) {
-            if let Some(&i) = replaces {
-                replaced.push((i, target.clone()));
-                continue;
-            }
             let mut c = s.cand;
             c.referent = target.clone();
-            field.insert(c.orig.start, c.orig.end);
-            added.push(c);
+            match replaces {
+                Some(&i) => replaced.push((i, c)),
+                None => {
+                    field.insert(c.orig.start, c.orig.end);
+                    added.push(c);
+                }
+            }
         }
     }
-    for (i, target) in replaced {
-        let c = &mut accepted[i];
-        c.referent = target;
-        c.rule_id = "propagation".into();
-        c.confidence = 0.75;
-        c.priority = -2;
+    for (i, c) in replaced {
+        accepted[i] = c;
     }
     accepted.extend(added);
     sort_in_text_order(accepted);
