@@ -1319,7 +1319,7 @@ mod tests {
             .flat_map(|len| {
                 (0u8..=255).map(move |x| {
                     (0..len)
-                        .map(|k| x.wrapping_add(k as u8 * 37))
+                        .map(|k| x.wrapping_add((k as u8).wrapping_mul(37)))
                         .collect::<Vec<u8>>()
                 })
             })
