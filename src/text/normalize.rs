@@ -81,14 +81,13 @@ impl NormText {
             };
             match fast {
                 Some((f, len)) if f.short || matches!(f.info.class, Class::Drop | Class::Space) => {
-                    nt.step(&mut w, i, len, &f.info, |nt| nt.push_short(f.out, i));
+                    nt.step(&mut w, i, len, &f.info, Fold::Short(f.out));
                     i += len;
                 }
                 _ => {
                     let c = orig[i..].chars().next().expect("i is a char boundary");
-                    let len = c.len_utf8();
-                    nt.step(&mut w, i, len, &CharInfo::of(c), |nt| nt.push_char(c, i));
-                    i += len;
+                    nt.step_decoded(&mut w, i, c);
+                    i += c.len_utf8();
                 }
             }
         }
@@ -96,17 +95,21 @@ impl NormText {
         nt
     }
 
-    /// Takes the character at original byte `i` (`len` bytes, described by `info`); `push`
-    /// appends its fold.
+    /// [`NormText::step`] for a character outside the fast tables (kept out of line: the loop
+    /// above stays small).
+    #[inline(never)]
+    fn step_decoded(&mut self, w: &mut Word, i: usize, c: char) {
+        self.step(w, i, c.len_utf8(), &CharInfo::of(c), Fold::Of(c));
+    }
+
+    /// Takes the character at original byte `i` (`len` bytes, described by `info`, folding to
+    /// `fold`).
     #[inline(always)]
-    fn step(
-        &mut self,
-        w: &mut Word,
-        i: usize,
-        len: usize,
-        info: &CharInfo,
-        push: impl Fn(&mut NormText),
-    ) {
+    fn step(&mut self, w: &mut Word, i: usize, len: usize, info: &CharInfo, fold: Fold) {
+        let push = |nt: &mut NormText| match fold {
+            Fold::Short(f) => nt.push_short(f, i),
+            Fold::Of(c) => nt.push_char(c, i),
+        };
         match info.class {
             Class::Word => {
                 w.begin(self.text.len(), i);
@@ -253,6 +256,14 @@ fn script_of(c: char) -> u8 {
         | 0xFE70..=0xFEFC => SCRIPT_ARABIC,
         _ => SCRIPT_OTHER,
     }
+}
+
+/// How a character folds: to a known character of one or two bytes, or as
+/// [`fold::push_folded`] says.
+#[derive(Clone, Copy)]
+enum Fold {
+    Short(char),
+    Of(char),
 }
 
 /// What normalization needs to know about a character besides its fold.
