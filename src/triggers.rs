@@ -115,6 +115,11 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         let mut j = last_token(nt, &hit.norm) + 1;
         let mut role_end = hit.norm.end;
         let mut known_person = None;
+        // A title in construct form (no article on its last word: "محافظ", "مستشار") takes up
+        // to four definite words after it as its complement ("محافظ البنك المركزي", "مستشار
+        // الرئيس"); a title with the article ("الرئيس الأسد") is followed by the name itself.
+        let construct = words.is_arabic_word(j - 1) && !words.has_article(j - 1);
+        let mut complement = 0;
         while j < n {
             if let Some(k) = cover[j] {
                 match gaz[k].1 {
@@ -135,6 +140,12 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             }
             if CONNECTORS.contains(&nt.token_text(j)) || is_title_adjective(nt.token_text(j)) {
                 role_end = nt.tokens[j].norm.end;
+                j += 1;
+                continue;
+            }
+            if construct && complement < 4 && words.has_article(j) && words.stop_free(j) {
+                role_end = nt.tokens[j].norm.end;
+                complement += 1;
                 j += 1;
                 continue;
             }
@@ -278,6 +289,11 @@ impl Words<'_, '_> {
                 !self.has_article(i)
                     || (i > r.start && matches!(nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن"))
             })
+    }
+
+    /// Whether token `i` is an Arabic word.
+    fn is_arabic_word(&self, i: usize) -> bool {
+        self.cx.nt.tokens[i].kind == TokenKind::Word && is_arabic(self.cx.nt.token_text(i))
     }
 
     /// Whether token `i` starts with the article as written: ال with a bare alef. "إلكا" and

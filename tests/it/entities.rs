@@ -234,6 +234,22 @@ fn table() {
             "",
         ),
         (
+            "title in construct form takes its definite complement into the role",
+            "وقال محافظ البنك المركزي حسن عبد الله إن القرار جاء بعد الاجتماع",
+            Person,
+            "حسن عبد الله",
+            "person/unlisted/",
+            "محافظ البنك المركزي",
+        ),
+        (
+            "construct complement with an adjective",
+            "قال مدير المستشفى الميداني أحمد سالم إن",
+            Person,
+            "أحمد سالم",
+            "person/unlisted/",
+            "مدير المستشفى الميداني",
+        ),
+        (
             "national body over a bare form given to another country: South Korean NSC",
             "قال مجلس الأمن القومي الكوري الجنوبي إن",
             Organization,
@@ -311,6 +327,10 @@ fn negatives() {
             "تغيرت السياسة الخارجية الأميركية",
         ),
         ("nationality never a location", "الجيش الروسي"),
+        (
+            "construct title without a name after its complement",
+            "قال محافظ البنك المركزي إن التضخم تراجع",
+        ),
         (
             "verb after title is not a name",
             "اللقاء مع وزير الدفاع الروسي عمق العلاقات",
