@@ -159,8 +159,14 @@ impl TopicEngine {
         let mut raw = vec![0.0f64; nt];
         let mut required = vec![false; nt];
         let mut excluded = vec![false; nt];
-        let mut evidence: Vec<Vec<RawEvidence>> = vec![Vec::new(); nt];
+        // Per topic, only when asked for.
+        let mut evidence: Vec<Vec<RawEvidence>> = if with_evidence {
+            vec![Vec::new(); nt]
+        } else {
+            Vec::new()
+        };
         let mut repeats: rustc_hash::FxHashMap<(u32, usize), i32> = Default::default();
+        repeats.reserve(term_hits.len() + entity_hits.len());
         let mut add = |topic: u32,
                        key: usize,
                        weight: f64,
@@ -257,7 +263,10 @@ impl TopicEngine {
                         id: q.to_owned(),
                         score: j.map_or(0.0, |j| 1.0 - (-raw[j]).exp()),
                         // A concept's entry is made once: its evidence can move.
-                        evidence: j.map_or_else(Vec::new, |j| std::mem::take(&mut evidence[j])),
+                        evidence: j
+                            .and_then(|j| evidence.get_mut(j))
+                            .map(std::mem::take)
+                            .unwrap_or_default(),
                     }
                 });
                 if depth > 0 || entry.score < score {
