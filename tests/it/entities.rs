@@ -250,6 +250,22 @@ fn table() {
             "مدير المستشفى الميداني",
         ),
         (
+            "national body over a bare form given to another country: Japanese NSC",
+            "اجتمع مجلس الأمن القومي الياباني لبحث الإطلاق",
+            Organization,
+            "مجلس الأمن القومي الياباني",
+            "org/japan-nsc",
+            "",
+        ),
+        (
+            "English form with the country: South Korean Joint Chiefs",
+            "South Korea's Joint Chiefs of Staff said the missile flew 600 km",
+            Organization,
+            "South Korea's Joint Chiefs of Staff",
+            "org/kr-jcs",
+            "",
+        ),
+        (
             "national body over a bare form given to another country: South Korean NSC",
             "قال مجلس الأمن القومي الكوري الجنوبي إن",
             Organization,
