@@ -115,10 +115,12 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         let mut j = last_token(nt, &hit.norm) + 1;
         let mut role_end = hit.norm.end;
         let mut known_person = None;
-        // A title in construct form (no article on its last word: "محافظ", "مستشار") takes up
-        // to four definite words after it as its complement ("محافظ البنك المركزي", "مستشار
-        // الرئيس"); a title with the article ("الرئيس الأسد") is followed by the name itself.
+        // A title in construct form (no article on its last word: "محافظ", "مستشار") takes its
+        // complement, up to four words: definite words ("محافظ البنك المركزي", "مستشار الرئيس"),
+        // or construct nouns that end in one or in a known entity ("مدير مستشفى الشفاء"). A
+        // title with the article ("الرئيس الأسد") is followed by the name itself.
         let construct = words.is_arabic_word(j - 1) && !words.has_article(j - 1);
+        let after_title = j;
         let mut complement = 0;
         while j < n {
             if let Some(k) = cover[j] {
@@ -143,11 +145,40 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
                 j += 1;
                 continue;
             }
-            if construct && complement < 4 && words.has_article(j) && words.stop_free(j) {
-                role_end = nt.tokens[j].norm.end;
-                complement += 1;
-                j += 1;
-                continue;
+            if construct && complement < 4 {
+                if words.has_article(j) && words.stop_free(j) {
+                    role_end = nt.tokens[j].norm.end;
+                    complement += 1;
+                    j += 1;
+                    continue;
+                }
+                // A chain of construct nouns right after the title ("مدير مستشفى الشفاء", "قائد
+                // شرطة دبي") runs until a definite word or a known place, organization or
+                // nationality, which then joins the role above. Never after a definite word:
+                // there the name starts ("محافظ البنك المركزي حسن عبد الله").
+                let mut k = j;
+                while k < n && k - j < 3 && words.is_arabic_word(k) && !words.has_article(k) {
+                    if !words.stop_free(k) {
+                        break;
+                    }
+                    k += 1;
+                }
+                let ends_chain = j == after_title
+                    && k > j
+                    && k < n
+                    && match cover[k] {
+                        Some(e) => matches!(
+                            gaz[e].1,
+                            EntityType::Norp | EntityType::Organization | EntityType::Location
+                        ),
+                        None => words.has_article(k) && words.stop_free(k),
+                    };
+                if ends_chain {
+                    role_end = nt.tokens[k - 1].norm.end;
+                    complement += k - j;
+                    j = k;
+                    continue;
+                }
             }
             // "المتحدث باسم الوزارة": after باسم, one definite common noun belongs to the role.
             if j > 0 && nt.token_text(j - 1) == "باسم" && words.has_article(j) && words.stop_free(j)

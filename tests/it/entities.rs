@@ -242,6 +242,14 @@ fn table() {
             "محافظ البنك المركزي",
         ),
         (
+            "construct chain before the definite complement",
+            "قال مدير مستشفى الشفاء محمد أبو سلمية إن",
+            Person,
+            "محمد أبو سلمية",
+            "person/unlisted/",
+            "مدير مستشفى الشفاء",
+        ),
+        (
             "construct complement with an adjective",
             "قال مدير المستشفى الميداني أحمد سالم إن",
             Person,
@@ -343,6 +351,10 @@ fn negatives() {
             "تغيرت السياسة الخارجية الأميركية",
         ),
         ("nationality never a location", "الجيش الروسي"),
+        (
+            "construct chain without a name",
+            "قال مدير مستشفى إن المصابين كثيرون",
+        ),
         (
             "construct title without a name after its complement",
             "قال محافظ البنك المركزي إن التضخم تراجع",
