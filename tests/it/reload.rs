@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use khabar::pb;
 use khabar::reload::{Engine, RulesSource};
 use khabar::server::Config;
 use tokio_stream::StreamExt as _;
@@ -37,10 +36,7 @@ async fn unary_load(
     text: String,
     stop: Arc<AtomicBool>,
 ) -> Seen {
-    let endpoint =
-        tonic::transport::Endpoint::from_shared(format!("http://{server_addr}")).unwrap();
-    let mut client =
-        pb::classifier_client::ClassifierClient::new(endpoint.connect().await.unwrap());
+    let mut client = crate::support::client(server_addr).await;
     let (mut versions, mut failures) = (Vec::new(), Vec::new());
     for i in 0..20_000 {
         if stop.load(Ordering::SeqCst) {
@@ -60,10 +56,7 @@ async fn stream_load(
     text: String,
     stop: Arc<AtomicBool>,
 ) -> Seen {
-    let endpoint =
-        tonic::transport::Endpoint::from_shared(format!("http://{server_addr}")).unwrap();
-    let mut client =
-        pb::classifier_client::ClassifierClient::new(endpoint.connect().await.unwrap());
+    let mut client = crate::support::client(server_addr).await;
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let mut responses = client
         .classify_stream(tokio_stream::wrappers::ReceiverStream::new(rx))

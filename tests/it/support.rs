@@ -13,6 +13,23 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
 
+/// A channel connected to `addr` (retried for a second while the server starts).
+pub async fn channel(addr: SocketAddr) -> Channel {
+    let endpoint = tonic::transport::Endpoint::from_shared(format!("http://{addr}")).unwrap();
+    for _ in 0..50 {
+        if let Ok(ch) = endpoint.connect().await {
+            return ch;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("cannot connect to {addr}");
+}
+
+/// A classifier client for `addr` that accepts large responses.
+pub async fn client(addr: SocketAddr) -> ClassifierClient<Channel> {
+    ClassifierClient::new(channel(addr).await).max_decoding_message_size(256 << 20)
+}
+
 /// The embedded rules, compiled once for every test that does not reload.
 pub fn shared_engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
@@ -62,20 +79,12 @@ impl TestServer {
 
     /// A connected channel.
     pub async fn channel(&self) -> Channel {
-        let endpoint =
-            tonic::transport::Endpoint::from_shared(format!("http://{}", self.addr)).unwrap();
-        for _ in 0..50 {
-            if let Ok(ch) = endpoint.connect().await {
-                return ch;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("cannot connect to {}", self.addr);
+        channel(self.addr).await
     }
 
     /// A classifier client that accepts large responses.
     pub async fn client(&self) -> ClassifierClient<Channel> {
-        ClassifierClient::new(self.channel().await).max_decoding_message_size(256 << 20)
+        client(self.addr).await
     }
 
     /// Signals shutdown (idempotent).
