@@ -283,9 +283,10 @@ impl Classifier {
             });
         }
         let hinted = language_hint(doc)?;
-        let reference = doc
-            .published_at
-            .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let reference = doc.published_at.map(|t| {
+            let tz = doc.time_zone.clone().unwrap_or(jiff::tz::TimeZone::UTC);
+            t.to_zoned(tz).date()
+        });
 
         let mut fields = Vec::with_capacity(2);
         if !doc.title.trim().is_empty() {

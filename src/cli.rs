@@ -139,6 +139,10 @@ pub struct ClassifyArgs {
     /// Publication time (RFC 3339, e.g. 2023-07-26T12:00:00Z), reference for relative dates.
     #[arg(long, value_name = "RFC3339")]
     pub published_at: Option<String>,
+    /// Time zone of the publication (IANA name such as Asia/Riyadh, or +HH:MM): the day
+    /// `--published-at` falls on there is the reference of relative dates (default: UTC).
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
     /// BCP-47 language hint (default: detect).
     #[arg(long, default_value = "")]
     pub language: String,
@@ -196,6 +200,10 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
         ),
         None => None,
     };
+    let time_zone = match &args.time_zone {
+        Some(s) => Some(crate::dates::parse_time_zone(s).map_err(|e| format!("--time-zone: {e}"))?),
+        None => None,
+    };
     if !(0.0..=1.0).contains(&args.min_topic_score) {
         return Err(format!(
             "--min-topic-score must be in [0, 1], got {}",
@@ -213,6 +221,7 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
         language,
         offset_unit: args.unit.into(),
         published_at,
+        time_zone,
         options: Options {
             min_topic_score: args.min_topic_score,
             max_topics: args.max_topics,

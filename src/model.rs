@@ -94,6 +94,9 @@ pub struct Document {
     pub offset_unit: OffsetUnit,
     /// Publication time, the reference for relative dates ("أمس", "last month").
     pub published_at: Option<jiff::Timestamp>,
+    /// Where the document was published: `published_at` is read in this zone to get the
+    /// reference date of relative dates. `None` = UTC.
+    pub time_zone: Option<jiff::tz::TimeZone>,
     /// Options.
     pub options: Options,
 }

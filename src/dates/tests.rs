@@ -196,3 +196,39 @@ fn numbers_after_proclitics() {
         assert_eq!(got, want, "{text:?}");
     }
 }
+
+#[test]
+fn time_zones_parse_names_and_offsets() {
+    use super::parse_time_zone;
+    let published = jiff::Timestamp::from_second(1_710_109_800).unwrap(); // 2024-03-10T22:30:00Z
+    let day = |tz: &str| {
+        published.to_zoned(parse_time_zone(tz).unwrap())
+            .date()
+            .to_string()
+    };
+    assert_eq!(day("UTC"), "2024-03-10");
+    assert_eq!(day("Z"), "2024-03-10");
+    assert_eq!(day("Asia/Riyadh"), "2024-03-11");
+    assert_eq!(day("+03:00"), "2024-03-11");
+    assert_eq!(day("+01:29"), "2024-03-10");
+    assert_eq!(day("+01:30"), "2024-03-11");
+    assert_eq!(day("America/New_York"), "2024-03-10");
+    assert_eq!(day("-10:00"), "2024-03-10");
+    assert_eq!(day("-18:00"), "2024-03-10");
+    for bad in [
+        "Asia/Nowhere",
+        "riyadh",
+        "+3",
+        "+03",
+        "+0300",
+        "+03:0",
+        "+19:00",
+        "+03:60",
+        "03:00",
+        "+٠٣:٠٠",
+        "",
+    ] {
+        let e = parse_time_zone(bad).expect_err(bad);
+        assert!(e.contains(&format!("{bad:?}")), "{e}");
+    }
+}

@@ -45,6 +45,10 @@ impl TryFrom<pb::ClassifyRequest> for Document {
         let offset_unit = offset_unit_from_pb(req.offset_unit)?;
         let language = validate_language(req.language)?;
         let published_at = req.published_at.map(timestamp_from_pb).transpose()?;
+        let time_zone = match req.time_zone.trim() {
+            "" => None,
+            tz => Some(crate::dates::parse_time_zone(tz).map_err(|m| invalid("time_zone", m))?),
+        };
         let options = match req.options {
             Some(o) => Options::try_from(o)?,
             None => Options::default(),
@@ -56,6 +60,7 @@ impl TryFrom<pb::ClassifyRequest> for Document {
             language,
             offset_unit,
             published_at,
+            time_zone,
             options,
         })
     }

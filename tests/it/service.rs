@@ -164,6 +164,48 @@ async fn options_filter_and_limit() {
 }
 
 #[tokio::test]
+async fn time_zone_sets_the_day_of_relative_dates() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    // 22:30 UTC on 10 March 2024 is already 11 March in Riyadh: "أمس" is the 9th in UTC and
+    // the 10th there.
+    let value_of_yesterday = |resp: pb::ClassifyResponse| {
+        resp.entities
+            .iter()
+            .find(|e| e.mentions.iter().any(|m| m.text == "أمس"))
+            .map(|e| e.mentions[0].value.clone())
+    };
+    let mut values = Vec::new();
+    for tz in ["", "UTC", "Asia/Riyadh", "+03:00", "America/New_York"] {
+        let mut r = req("tz", "قال الرئيس أمس إن المحادثات ستستمر.");
+        r.published_at = Some(prost_types::Timestamp {
+            seconds: 1_710_109_800,
+            nanos: 0,
+        });
+        r.time_zone = tz.into();
+        let resp = client.classify(r).await.unwrap().into_inner();
+        values.push(value_of_yesterday(resp));
+    }
+    let day = |d: &str| Some(d.to_owned());
+    assert_eq!(
+        values,
+        [
+            day("2024-03-09"),
+            day("2024-03-09"),
+            day("2024-03-10"),
+            day("2024-03-10"),
+            day("2024-03-09"),
+        ]
+    );
+    for bad in ["Mars/Olympus", "+3", "+25:00"] {
+        let mut r = req("tz", "قال الرئيس أمس");
+        r.time_zone = bad.into();
+        assert_invalid(client.classify(r).await, &["time_zone", bad]);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn get_rules_describes_the_rules() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
