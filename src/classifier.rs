@@ -316,9 +316,27 @@ impl Classifier {
                     .map(move |h| (f.field, f.nt.orig_range(f.orig, h.norm.clone())))
             })
             .collect();
-        entities::propagate(&mut accepted, shorts, &blocked, |c| {
-            c.entity_type(|i| self.rules.entities[i].entity_type) == EntityType::Norp
-        });
+        let type_of = |i: usize| self.rules.entities[i].entity_type;
+        entities::propagate(
+            &mut accepted,
+            shorts,
+            &blocked,
+            |c| {
+                matches!(
+                    c.entity_type(type_of),
+                    EntityType::Norp | EntityType::Location
+                )
+            },
+            |c, s| match c.entity_type(type_of) {
+                // "وأضاف السوداني" (the prime minister), not "الجيش السوداني".
+                EntityType::Norp => s.over_adjective,
+                // "برشلونة" in a story that names "نادي برشلونة": the club.
+                EntityType::Location => s.options.iter().all(
+                    |o| matches!(o, Referent::Known(i) if type_of(*i) == EntityType::Organization),
+                ),
+                _ => false,
+            },
+        );
         accepted.retain(|c| {
             let f = fields
                 .iter()

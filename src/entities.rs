@@ -153,9 +153,9 @@ pub struct ShortHit {
     pub cand: Candidate,
     /// Entities this short form may refer to.
     pub options: Vec<Referent>,
-    /// Whether it may take the place of an accepted mention of exactly its span that `yields`
-    /// (a nationality adjective, "السوداني", that is also a surname): set where the word is not
-    /// in adjective position.
+    /// Whether the word is not in adjective position (does not follow a definite word): a
+    /// surname that is also a nationality adjective ("السوداني") may then take the place of the
+    /// adjective (see [`propagate`]).
     pub over_adjective: bool,
 }
 
@@ -163,14 +163,17 @@ pub struct ShortHit {
 /// mention of a compatible entity before it, or else the first one after it, and adds it where
 /// it overlaps no accepted mention. Title mentions count as coming before the text.
 /// `blocked` spans (phrases that are not names, "ولي العهد") take no short form either.
-/// A short form marked [`ShortHit::over_adjective`] replaces an accepted mention of exactly its
-/// span for which `yields` is true (a nationality adjective that is also the surname of a person
-/// the document names in full: "وأضاف السوداني" after "محمد شياع السوداني").
+/// A short form replaces an accepted mention of exactly its span when `yields(mention, short)`
+/// says so: a nationality adjective that is also the surname of a person the document names in
+/// full ("وأضاف السوداني" after "محمد شياع السوداني"), a city that is also the short name of a
+/// club the document names in full ("برشلونة" after "نادي برشلونة"). Only accepted mentions
+/// for which `may_yield` is true are considered.
 pub fn propagate(
     accepted: &mut Vec<Candidate>,
     shorts: Vec<ShortHit>,
     blocked: &[(Field, Range<usize>)],
-    yields: impl Fn(&Candidate) -> bool,
+    may_yield: impl Fn(&Candidate) -> bool,
+    yields: impl Fn(&Candidate, &ShortHit) -> bool,
 ) {
     // Text order key: title first, then start. Every lookup below is a binary search, so a
     // document with many short forms and full names stays O(n log n).
@@ -207,7 +210,7 @@ pub fn propagate(
     let yielding: rustc_hash::FxHashMap<(Field, Range<usize>), usize> = accepted
         .iter()
         .enumerate()
-        .filter(|(_, c)| yields(c))
+        .filter(|(_, c)| may_yield(c))
         .map(|(i, c)| ((c.field, c.orig.clone()), i))
         .collect();
     let mut replaced: Vec<(usize, Candidate)> = Vec::new();
@@ -222,7 +225,7 @@ pub fn propagate(
         {
             replaces = yielding
                 .get(&(s.cand.field, s.cand.orig.clone()))
-                .filter(|_| s.over_adjective);
+                .filter(|&&i| yields(&accepted[i], &s));
             if replaces.is_none() {
                 continue;
             }
@@ -335,6 +338,7 @@ mod tests {
             vec![short(0), short(30), short(60), short(12)],
             &[],
             |_| false,
+            |_, _| false,
         );
         let got: Vec<_> = acc
             .iter()

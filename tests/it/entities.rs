@@ -584,3 +584,28 @@ fn surname_that_is_a_nationality_adjective() {
         "{ms:?}"
     );
 }
+
+#[test]
+fn city_named_club_in_a_story_that_names_the_club() {
+    // A club named after its city ("نادي برشلونة") makes the bare city name the club in the same
+    // document, before or after the full name; elsewhere the bare name is the city.
+    let text = "سجل برشلونة مبكرا. فاز نادي برشلونة على ريال مدريد، وقال مدرب برشلونة إن الفريق \
+                لعب جيدا.";
+    let ms = mentions(text, "");
+    let barca: Vec<&str> = ms
+        .iter()
+        .filter(|m| m.1 == "برشلونة")
+        .map(|m| m.2.as_str())
+        .collect();
+    assert_eq!(barca, ["org/fc-barcelona", "org/fc-barcelona"], "{ms:?}");
+    let ms = mentions(
+        "زار الرئيس برشلونة ثم مدريد، وقال إن برشلونة مدينة جميلة.",
+        "",
+    );
+    let barca: Vec<&str> = ms
+        .iter()
+        .filter(|m| m.1 == "برشلونة")
+        .map(|m| m.2.as_str())
+        .collect();
+    assert_eq!(barca, ["city/3128760", "city/3128760"], "{ms:?}");
+}
