@@ -202,7 +202,8 @@ fn time_zones_parse_names_and_offsets() {
     use super::parse_time_zone;
     let published = jiff::Timestamp::from_second(1_710_109_800).unwrap(); // 2024-03-10T22:30:00Z
     let day = |tz: &str| {
-        published.to_zoned(parse_time_zone(tz).unwrap())
+        published
+            .to_zoned(parse_time_zone(tz).unwrap())
             .date()
             .to_string()
     };

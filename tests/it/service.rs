@@ -584,7 +584,9 @@ async fn shutdown_lets_a_batch_in_flight_finish() {
             .classify_batch(pb::ClassifyBatchRequest { requests })
             .await
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Encoding and sending the 6.8 MB request takes a while on a loaded machine in a debug build
+    // (300 ms was once too short while a fuzzer ran); classifying it takes seconds more.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     server.signal_shutdown();
     let resp = call
         .await
