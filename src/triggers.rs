@@ -12,7 +12,9 @@
 //!
 //! Name words are never stop words, punctuation, numbers or parts of other entities; Arabic
 //! names need at least two words (one word after a title is too often a common noun), and their
-//! first word does not start with the article; English name words are capitalized.
+//! first word does not start with the article. A later word with the article follows عبد / أبو /
+//! بن, or ends a name whose first word is a given name (`given_names`: "وزير الداخلية اللبناني
+//! أحمد الحجار"). English name words are capitalized.
 
 use std::ops::Range;
 
@@ -21,6 +23,11 @@ use crate::matcher::Hit;
 use crate::model::{EntityType, Field};
 use crate::rules::Patterns;
 use crate::text::{NormText, TokenKind};
+
+/// First halves of compound given names, which stand for a given name ("عبد الرحمن", "أبو بكر").
+fn is_compound_head(tok: &str) -> bool {
+    matches!(tok, "عبد" | "ابو")
+}
 
 /// Words allowed between a title and a name that belong to the role ("السابق", "باسم").
 const CONNECTORS: &[&str] = &[
@@ -306,20 +313,28 @@ impl Words<'_, '_> {
             .is_some_and(char::is_uppercase)
     }
 
-    /// Arabic names need two words; a word with the article only follows عبد / أبو / بن
-    /// ("عبد الله"), since unlisted names are mostly transliterated foreign names and "X العلاقات"
-    /// is a verb and its object far more often than a name.
+    /// Arabic names need two words. A word with the article follows عبد / أبو / بن ("عبد الله"),
+    /// or ends a name that starts with a given name ("أحمد الحجار", "محمد شياع السوداني"): "X
+    /// العلاقات" after a title is a verb and its object far more often than a name.
     fn name_ok(&self, r: &Range<usize>) -> bool {
         let nt = self.cx.nt;
         let first = nt.token_text(r.start);
         if !is_arabic(first) {
             return true;
         }
+        let given = self.cx.patterns.given_names.contains(first) || is_compound_head(first);
         r.len() >= 2
             && r.clone().all(|i| {
                 !self.has_article(i)
-                    || (i > r.start && matches!(nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن"))
+                    || self.after_compound_head(i, r.start)
+                    || (given && i > r.start && i + 1 == r.end)
             })
+    }
+
+    /// Whether token `i` (after `start`) follows the first half of a compound name ("عبد" الله,
+    /// "بن" سلمان).
+    fn after_compound_head(&self, i: usize, start: usize) -> bool {
+        i > start && matches!(self.cx.nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن")
     }
 
     /// Whether token `i` is an Arabic word.
@@ -338,6 +353,15 @@ impl Words<'_, '_> {
         let mut k = j;
         while k < n && k - j < 4 && self.name_word(k) {
             k += 1;
+            // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
+            // is a name and what follows it.
+            if k - 1 > j
+                && self.is_arabic_word(k - 1)
+                && self.has_article(k - 1)
+                && !self.after_compound_head(k - 1, j)
+            {
+                break;
+            }
         }
         (k > j && self.name_ok(&(j..k))).then_some(j..k)
     }

@@ -113,6 +113,7 @@ impl RuleSet {
             errors.dedup();
             return Err(RuleErrors(errors));
         }
+        add_gazetteer_given_names(&mut pats, &entities);
         Ok(RuleSet {
             version: version_of(files),
             taxonomy,
@@ -123,6 +124,35 @@ impl RuleSet {
             boilerplate: boiler,
             dates,
         })
+    }
+}
+
+/// Completes [`Patterns::given_names`] from the gazetteer: adds the first word of every Arabic
+/// name of a person ("عباس" of "عباس عراقجي"), then removes every short form that is the last
+/// word of a person's name ("عباس" of "محمود عباس"): a surname used alone after a title
+/// ("استقبل الرئيس عباس الوفد") must not start a new name.
+fn add_gazetteer_given_names(pats: &mut Patterns, entities: &[EntityDef]) {
+    let arabic = |w: &str| w.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    let people = || {
+        entities
+            .iter()
+            .filter(|e| e.entity_type == crate::model::EntityType::Person)
+    };
+    pats.given_names.extend(
+        people()
+            .flat_map(|e| &e.forms)
+            .filter_map(|f| f.norm.split_once(' ').map(|(first, _)| first))
+            .filter(|w| arabic(w))
+            .map(str::to_owned),
+    );
+    for e in people() {
+        for s in &e.short {
+            let last_word =
+                |f: &gazetteer::Form| f.norm.rsplit_once(' ').is_some_and(|(_, l)| l == s);
+            if arabic(s) && e.forms.iter().any(last_word) {
+                pats.given_names.remove(s);
+            }
+        }
     }
 }
 

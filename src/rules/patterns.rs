@@ -23,6 +23,10 @@ pub struct Patterns {
     pub org_generic: HashSet<String>,
     /// Words never part of a name.
     pub stopwords: HashSet<String>,
+    /// Arabic given names: an unlisted Arabic name may end in a word with the article only when
+    /// its first word is one of these. The `given_names` list plus, added by
+    /// [`super::RuleSet::load`], the first word of every Arabic name of a gazetteer person.
+    pub given_names: HashSet<String>,
     /// Phrases that contain a name's form but are not names ("السياسة الخارجية الأميركية" is
     /// not the State Department): matched with the names, they win by starting earlier or
     /// being longer, and produce nothing. With their `file:line`.
@@ -112,7 +116,12 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         }
         out
     };
-    let mut person = take("person", raw.person, &["titles", "kin"], errors);
+    let mut person = take(
+        "person",
+        raw.person,
+        &["titles", "kin", "given_names"],
+        errors,
+    );
     let mut org = take(
         "organization",
         raw.organization,
@@ -124,6 +133,10 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     };
     p.titles = list(&mut person, "titles");
     p.kin = list(&mut person, "kin")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    p.given_names = list(&mut person, "given_names")
         .into_iter()
         .map(|(n, _)| n)
         .collect();

@@ -192,6 +192,23 @@ fn shipped_rules_have_the_required_coverage() {
 }
 
 #[test]
+fn given_names_come_from_the_list_and_the_gazetteer_minus_surnames() {
+    let c = shipped();
+    let g = &c.rules().patterns.given_names;
+    // From the list in patterns.toml (normalized: ى → ي, أ → ا).
+    for w in ["يحيي", "احمد", "فاطمه"] {
+        assert!(g.contains(w), "{w} from given_names.ar");
+    }
+    // The first word of a gazetteer person's Arabic name ("فلاديمير بوتين").
+    assert!(g.contains("فلاديمير"));
+    // Short forms that are a person's last word ("محمود عباس", "قيس سعيد") are surnames used
+    // alone after a title, even where the list or another person ("عباس عراقجي") gives them.
+    for w in ["عباس", "سعيد", "هادي"] {
+        assert!(!g.contains(w), "{w} is a surname short form");
+    }
+}
+
+#[test]
 fn check_rules_accepts_the_shipped_and_the_minimal_rules() {
     for (dir, version) in [
         ("rules", shipped().info().version.clone()),
