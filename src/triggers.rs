@@ -6,6 +6,8 @@
 //!   name is already a gazetteer person, only the role is recorded.
 //! * **Name, title** (apposition): "وقال كيم جونغ داي، عضو البرلمان" → PERSON (0.6).
 //! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
+//! * **Given name** (English) then one to three capitalized words: "Maria Garcia said" → PERSON
+//!   (0.6), unless an organization head word follows ("George Washington University").
 //! * **Organization head** ("وزارة", "وكالة", "معهد") followed by one bare word and/or definite words
 //!   and nationality adjectives: "معهد يونسي للدراسات الكورية الشمالية" → ORGANIZATION (0.6);
 //!   English: a capitalized run that starts or ends with a head word ("Korean Central News Agency").
@@ -244,6 +246,22 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             }
         }
     }
+    // A given name and one to three more capitalized words, without a title (English): "Maria
+    // Garcia said". Not when an organization head word is part of the run or follows it ("Thomas
+    // Jefferson University").
+    let org_head = |k: usize| {
+        k < n && words.capitalized(k) && cx.patterns.org_heads.contains(nt.token_text(k))
+    };
+    for i in 0..n {
+        if !words.english_given_name(i) {
+            continue;
+        }
+        if let Some(r) = words.name_forward(i).filter(|r| r.len() >= 2) {
+            if !(r.start..=r.end).any(org_head) {
+                out.push(words.person(r, "patterns.toml:given_names", 0.6, String::new()));
+            }
+        }
+    }
     for h in cx.head_hits {
         let Some(i) = word_at(h).filter(|&i| !is_kin[i]) else {
             continue;
@@ -290,6 +308,17 @@ impl Words<'_, '_> {
         } else {
             self.capitalized(i)
         }
+    }
+
+    /// Whether token `i` is a capitalized Latin given name that no entity or title covers.
+    fn english_given_name(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        nt.tokens[i].kind == TokenKind::Word
+            && self.cover[i].is_none()
+            && self.title_at[i].is_none()
+            && !is_arabic(nt.token_text(i))
+            && self.cx.patterns.given_names.contains(nt.token_text(i))
+            && self.capitalized(i)
     }
 
     /// A word token that is not a stop word and not part of another entity or title.

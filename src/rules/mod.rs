@@ -127,29 +127,38 @@ impl RuleSet {
     }
 }
 
-/// Completes [`Patterns::given_names`] from the gazetteer: adds the first word of every Arabic
-/// name of a person ("عباس" of "عباس عراقجي"), then removes every short form that is the last
-/// word of a person's name ("عباس" of "محمود عباس"): a surname used alone after a title
-/// ("استقبل الرئيس عباس الوفد") must not start a new name.
+/// Completes [`Patterns::given_names`] from the gazetteer: adds the first word of every name of
+/// a person ("عباس" of "عباس عراقجي", "vladimir") unless it starts a title ("Pope Leo XIV") or is
+/// a stop word, then removes every short form that is the last word of a person's name ("عباس"
+/// of "محمود عباس"): a surname used alone after a title ("استقبل الرئيس عباس الوفد") must not
+/// start a new name.
 fn add_gazetteer_given_names(pats: &mut Patterns, entities: &[EntityDef]) {
-    let arabic = |w: &str| w.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    let title_words: std::collections::HashSet<&str> = pats
+        .titles
+        .iter()
+        .filter_map(|(t, _)| t.split(' ').next())
+        .collect();
     let people = || {
         entities
             .iter()
             .filter(|e| e.entity_type == crate::model::EntityType::Person)
     };
-    pats.given_names.extend(
-        people()
-            .flat_map(|e| &e.forms)
-            .filter_map(|f| f.norm.split_once(' ').map(|(first, _)| first))
-            .filter(|w| arabic(w))
-            .map(str::to_owned),
-    );
+    let firsts: Vec<String> = people()
+        .flat_map(|e| &e.forms)
+        .filter_map(|f| f.norm.split_once(' ').map(|(first, _)| first))
+        .filter(|w| {
+            w.chars().all(char::is_alphabetic)
+                && !title_words.contains(w)
+                && !pats.stopwords.contains(*w)
+        })
+        .map(str::to_owned)
+        .collect();
+    pats.given_names.extend(firsts);
     for e in people() {
         for s in &e.short {
             let last_word =
                 |f: &gazetteer::Form| f.norm.rsplit_once(' ').is_some_and(|(_, l)| l == s);
-            if arabic(s) && e.forms.iter().any(last_word) {
+            if e.forms.iter().any(last_word) {
                 pats.given_names.remove(s);
             }
         }

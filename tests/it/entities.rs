@@ -202,6 +202,30 @@ fn table() {
             "وزير الداخلية",
         ),
         (
+            "english given name without a title",
+            "John Smith, a spokesman for the ministry, said on Monday",
+            Person,
+            "John Smith",
+            "person/unlisted/",
+            "",
+        ),
+        (
+            "english given name inside a sentence",
+            "officials said that Maria Garcia would attend the talks",
+            Person,
+            "Maria Garcia",
+            "person/unlisted/",
+            "",
+        ),
+        (
+            "an organization is not a person's name",
+            "Thomas Jefferson University announced a new program",
+            Organization,
+            "Thomas Jefferson University",
+            "org/unlisted/",
+            "",
+        ),
+        (
             "organization head",
             "وقالت جامعة كيونغنام الكورية الجنوبية إن",
             Organization,
@@ -540,6 +564,11 @@ fn negatives() {
             "استقبل الرئيس عباس الوفد",
         ),
         ("the same with another surname", "واستقبل الرئيس سعيد الوفد"),
+        ("a given name alone", "Maria said the talks would resume"),
+        (
+            "given names that are common words are not listed",
+            "Will Power and Hope Springs are expected",
+        ),
         (
             "boilerplate line",
             "نص المقال.\nاقرأ أيضا:\nنيجيريا تحظر تصدير بذور الشيا",
@@ -562,6 +591,18 @@ fn negatives() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_given_name_starting_an_organization_name_is_no_person() {
+    for text in [
+        "Thomas Jefferson University announced a new program",
+        "the Johns Hopkins University study and the John Smith Institute",
+    ] {
+        let ms = mentions(text, "");
+        let people: Vec<_> = ms.iter().filter(|m| m.0 == EntityType::Person).collect();
+        assert!(people.is_empty(), "{text:?} gave {people:?}");
+    }
 }
 
 #[test]

@@ -199,8 +199,12 @@ fn given_names_come_from_the_list_and_the_gazetteer_minus_surnames() {
     for w in ["يحيي", "احمد", "فاطمه"] {
         assert!(g.contains(w), "{w} from given_names.ar");
     }
-    // The first word of a gazetteer person's Arabic name ("فلاديمير بوتين").
-    assert!(g.contains("فلاديمير"));
+    // English ones, case folded.
+    assert!(g.contains("maria"));
+    // The first word of a gazetteer person's name ("فلاديمير بوتين", "Vladimir Putin"), but not
+    // a title written before one ("Sultan Haitham").
+    assert!(g.contains("فلاديمير") && g.contains("vladimir"));
+    assert!(!g.contains("sultan"));
     // Short forms that are a person's last word ("محمود عباس", "قيس سعيد") are surnames used
     // alone after a title, even where the list or another person ("عباس عراقجي") gives them.
     for w in ["عباس", "سعيد", "هادي"] {
