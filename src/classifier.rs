@@ -207,6 +207,7 @@ impl Classifier {
                 .iter()
                 .map(|norm| pat(norm, None, 0, G_HEADS)),
         );
+        add_spelling_variants(&mut pats, &rules.spelling);
         let mut counts: HashMap<EntityType, usize> = HashMap::new();
         for e in &rules.entities {
             *counts.entry(e.entity_type).or_default() += 1;
@@ -716,6 +717,30 @@ impl Classifier {
         out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
         out.into_iter().map(|(_, e)| e).collect()
     }
+}
+
+/// Adds, for every pattern that contains an interchangeable spelling, a pattern for each other
+/// spelling ("الحزب الديموقراطي" for "الحزب الديمقراطي"), unless its group already has that string
+/// (what the rule files list wins). Case-sensitive forms are left as written.
+fn add_spelling_variants(pats: &mut Vec<Pattern>, spelling: &crate::rules::spelling::Spellings) {
+    if spelling.is_empty() {
+        return;
+    }
+    let mut added: Vec<Pattern> = Vec::new();
+    for p in pats.iter().filter(|p| p.exact.is_none()) {
+        for v in crate::rules::spelling::variants(&p.norm, spelling) {
+            added.push(Pattern {
+                norm: v,
+                ..p.clone()
+            });
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    let existing: HashSet<(u8, &str)> = pats.iter().map(|p| (p.group, p.norm.as_str())).collect();
+    added.retain(|a| !existing.contains(&(a.group, a.norm.as_str())));
+    pats.extend(added);
 }
 
 /// Whether the word at normalized byte `pos` does not follow a definite word: a nationality

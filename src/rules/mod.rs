@@ -6,6 +6,7 @@
 mod error;
 pub mod gazetteer;
 pub mod patterns;
+pub mod spelling;
 pub mod taxonomy;
 pub mod topics;
 
@@ -39,6 +40,8 @@ pub struct RuleSet {
     pub boilerplate: Boilerplate,
     /// Date lexicons.
     pub dates: DateRules,
+    /// Interchangeable spellings (`spelling.toml`), applied to every matched surface form.
+    pub spelling: spelling::Spellings,
 }
 
 impl RuleSet {
@@ -79,6 +82,7 @@ impl RuleSet {
         let mut pats = Patterns::default();
         let mut boiler = Boilerplate::default();
         let mut dates = DateRules::default();
+        let mut spellings = Vec::new();
         for &(f, s) in &texts {
             let p = f.path.as_str();
             if p == "taxonomy.tsv"
@@ -94,6 +98,8 @@ impl RuleSet {
                 topics::parse(f, s, &taxonomy, &mut topic_rules, &mut errors);
             } else if p == "patterns.toml" {
                 pats = patterns::parse_patterns(f, s, &mut errors);
+            } else if p == "spelling.toml" {
+                spellings = spelling::parse(f, s, &mut errors);
             } else if p == "boilerplate.toml" {
                 boiler = patterns::parse_boilerplate(f, s, &mut errors);
             } else if p == "dates.toml" {
@@ -102,7 +108,7 @@ impl RuleSet {
                     Err(e) => errors.extend(e),
                 }
             } else {
-                errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml or *.md"));
+                errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml, spelling.toml or *.md"));
             }
         }
         let known = complete.then_some(&defined);
@@ -123,6 +129,7 @@ impl RuleSet {
             patterns: pats,
             boilerplate: boiler,
             dates,
+            spelling: spellings,
         })
     }
 }

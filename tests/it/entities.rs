@@ -226,6 +226,14 @@ fn table() {
             "",
         ),
         (
+            "spelling variant of a listed name (spelling.toml)",
+            "وقال الحزب الديموقراطي الكردستاني إن",
+            Organization,
+            "الحزب الديموقراطي الكردستاني",
+            "org/kdp",
+            "",
+        ),
+        (
             "organization head",
             "وقالت جامعة كيونغنام الكورية الجنوبية إن",
             Organization,
