@@ -97,6 +97,11 @@ const GROUPS: [Group; GROUP_COUNT] = {
     g
 };
 
+/// IPTC top-level topic "sport".
+const SPORT: &str = "medtop:15000000";
+/// Summed weight of distinct sport terms from which a story is read as a sports story.
+const SPORT_STORY_WEIGHT: f64 = 0.7;
+
 /// Payload of the `not_names` phrases among the names.
 const NOT_A_NAME: u32 = u32::MAX;
 
@@ -308,6 +313,11 @@ impl Classifier {
             accepted.extend(self.field_entities(f, reference));
         }
         let shorts = self.short_hits(&fields, &accepted);
+        if self.sport_story(&fields) {
+            clubs_over_cities(&mut accepted, &shorts, |i| {
+                self.rules.entities[i].entity_type
+            });
+        }
         let blocked: Vec<(Field, Range<usize>)> = fields
             .iter()
             .flat_map(|f| {
@@ -505,6 +515,26 @@ impl Classifier {
         let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();
         all.extend(found);
         entities::resolve_overlaps(all)
+    }
+
+    /// Whether the words of the document (outside boilerplate) speak for sport about as strongly
+    /// as it takes to emit the sport topic on terms alone (`1 − e^−0.7 ≈ 0.5`). Terms that are
+    /// short forms ("برشلونة", a football term too) do not count: they are what is to be decided.
+    fn sport_story(&self, fields: &[FieldText]) -> bool {
+        let hits = fields.iter().flat_map(|f| {
+            let shorts = &f.hits[G_SHORTS as usize];
+            f.hits[G_TERMS as usize]
+                .iter()
+                .filter(|h| {
+                    let orig = f.nt.orig_range(f.orig, h.norm.clone());
+                    !crate::boilerplate::inside(&f.boiler, &orig)
+                        && shorts
+                            .binary_search_by(|s| s.norm.start.cmp(&h.norm.start))
+                            .is_err()
+                })
+                .map(|h| h.payload)
+        });
+        self.topics.term_weight_under(hits, SPORT) >= SPORT_STORY_WEIGHT
     }
 
     /// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
@@ -716,6 +746,36 @@ impl Classifier {
         }
         out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
         out.into_iter().map(|(_, e)| e).collect()
+    }
+}
+
+/// In a sports story, a city that is also the short form of exactly one organization (a club:
+/// "فاز ريال مدريد على برشلونة") is that organization. Elsewhere the city stays a city unless the
+/// story names the club in full (see [`entities::propagate`]).
+fn clubs_over_cities(
+    accepted: &mut [Candidate],
+    shorts: &[ShortHit],
+    type_of: impl Fn(usize) -> EntityType,
+) {
+    let cities: rustc_hash::FxHashMap<(Field, usize, usize), usize> = accepted
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.entity_type(&type_of) == EntityType::Location)
+        .map(|(k, c)| ((c.field, c.orig.start, c.orig.end), k))
+        .collect();
+    for s in shorts {
+        let [Referent::Known(club)] = s.options[..] else {
+            continue;
+        };
+        if type_of(club) != EntityType::Organization {
+            continue;
+        }
+        let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
+        if let Some(&k) = cities.get(&key) {
+            let c = &mut accepted[k];
+            c.referent = Referent::Known(club);
+            c.rule_id = "propagation:sport-story".into();
+        }
     }
 }
 

@@ -31,6 +31,8 @@ struct TermRef {
 #[derive(Clone, Debug)]
 struct CompiledTopic {
     id: String,
+    /// Qcode of its top-level ancestor (itself at the top).
+    top: String,
     threshold: f64,
     has_require: bool,
 }
@@ -99,6 +101,11 @@ impl TopicEngine {
         for (ti, t) in rules.topics.iter().enumerate() {
             topics.push(CompiledTopic {
                 id: t.id.clone(),
+                top: rules
+                    .taxonomy
+                    .path(&t.id)
+                    .last()
+                    .map_or_else(|| t.id.clone(), |q| (*q).to_owned()),
                 threshold: t.threshold,
                 has_require: t.terms.iter().any(|x| x.role == TermRole::Require),
             });
@@ -137,6 +144,21 @@ impl TopicEngine {
             topics,
             entity_signals,
         }
+    }
+
+    /// The sum of the weights of the distinct weighted terms among `term_hits` (term indices)
+    /// whose topic is under the top-level topic `top`: how strongly the words of a text alone
+    /// speak for it, before entities are known.
+    pub fn term_weight_under(&self, term_hits: impl Iterator<Item = u32>, top: &str) -> f64 {
+        let mut seen: Vec<u32> = term_hits
+            .filter(|&t| {
+                let t = &self.terms[t as usize];
+                t.role == TermRole::Weight && self.topics[t.topic as usize].top == top
+            })
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.iter().map(|&t| self.terms[t as usize].weight).sum()
     }
 
     /// The term patterns, in `group`: the caller matches them in `Mode::Term` and reports every

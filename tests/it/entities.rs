@@ -695,3 +695,69 @@ fn city_named_club_in_a_story_that_names_the_club() {
         ["city/3128760", "city/3128760"]
     );
 }
+
+#[test]
+fn city_named_club_in_a_sports_story() {
+    // Without the club's full name, the words of a sports story make "برشلونة" the club; a
+    // city story keeps the city, even with a weak sports word ("ملعب") and the city's own
+    // football term.
+    let club = |text: &str| -> Vec<(String, String, EntityType)> {
+        mentions(text, "")
+            .into_iter()
+            .filter(|m| m.1 == "برشلونة" || m.1 == "ليفربول")
+            .map(|m| (m.1, m.2, m.0))
+            .collect()
+    };
+    let sport = "فاز ريال مدريد على برشلونة بثلاثة أهداف مقابل هدف في مباراة الكلاسيكو،                  ويلتقي ليفربول في الدوري.";
+    assert_eq!(
+        club(sport),
+        [
+            (
+                "برشلونة".to_owned(),
+                "org/fc-barcelona".to_owned(),
+                EntityType::Organization
+            ),
+            (
+                "ليفربول".to_owned(),
+                "org/liverpool-fc".to_owned(),
+                EntityType::Organization
+            ),
+        ]
+    );
+    let city = "وصل الوفد إلى برشلونة ومر بملعب قديم قبل لقاء رئيس البلدية.";
+    assert_eq!(
+        club(city),
+        [(
+            "برشلونة".to_owned(),
+            "city/3128760".to_owned(),
+            EntityType::Location
+        )]
+    );
+}
+
+#[test]
+fn a_stadium_named_after_a_person_is_a_place() {
+    let ms = mentions(
+        "فاز ريال مدريد مساء السبت على ملعب سانتياغو برنابيو، وفي استاد الملك فهد الدولي.",
+        "",
+    );
+    assert!(has(
+        &ms,
+        EntityType::Location,
+        "ملعب سانتياغو برنابيو",
+        "place/santiago-bernabeu",
+        ""
+    ));
+    assert!(has(
+        &ms,
+        EntityType::Location,
+        "استاد الملك فهد الدولي",
+        "place/king-fahd-stadium",
+        ""
+    ));
+    assert!(
+        !ms.iter()
+            .any(|m| m.2.starts_with("city/") || m.0 == EntityType::Person),
+        "{ms:?}"
+    );
+}
