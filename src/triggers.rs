@@ -4,7 +4,8 @@
 //!   nationality adjectives, organizations, places and connector words ("الروسي", "باسم الكرملين",
 //!   "السابق"), then one to four name words → PERSON (confidence 0.7), the role kept. When the
 //!   name is already a gazetteer person, only the role is recorded.
-//! * **Name, title** (apposition): "وقال كيم جونغ داي، عضو البرلمان" → PERSON (0.6).
+//! * **Name, title** (apposition): "وقال كيم جونغ داي، عضو البرلمان" → PERSON (0.6); in English
+//!   an article may stand before the title ("Jane Doe, a spokeswoman for the ministry").
 //! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
 //! * **Given name** (English) then one to three capitalized words: "Maria Garcia said" → PERSON
 //!   (0.6), unless an organization head word follows ("George Washington University").
@@ -210,9 +211,13 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
     }
 
-    // Apposition: name words, a comma, then a title.
+    // Apposition: name words, a comma, then a title ("Jane Doe, a spokeswoman for": an English
+    // article may stand before the title).
     for hit in title_hits {
-        let first = first_token(nt, &hit.norm);
+        let mut first = first_token(nt, &hit.norm);
+        if first >= 3 && matches!(nt.token_text(first - 1), "a" | "an" | "the") {
+            first -= 1;
+        }
         if first < 2 || nt.token_text(first - 1) != "," {
             continue;
         }

@@ -202,8 +202,16 @@ fn table() {
             "وزير الداخلية",
         ),
         (
+            "english apposition with an article",
+            "Jane Doe, a spokeswoman for the ministry, said",
+            Person,
+            "Jane Doe",
+            "person/unlisted/",
+            "spokeswoman",
+        ),
+        (
             "english given name without a title",
-            "John Smith, a spokesman for the ministry, said on Monday",
+            "John Smith said on Monday that the talks would resume",
             Person,
             "John Smith",
             "person/unlisted/",
