@@ -66,6 +66,8 @@ pub struct Classifier {
     topics: TopicEngine,
     /// `rules.entities[i].rule_id`, shared by every candidate of entity `i`.
     entity_rule_ids: Vec<std::sync::Arc<str>>,
+    /// Names several entities share, resolved by the story's countries.
+    shared: crate::context::SharedNames,
 }
 
 /// Full names and variants (and `not_names` phrases); payload: entity index or [`NOT_A_NAME`].
@@ -263,6 +265,7 @@ impl Classifier {
             lexicon: Matcher::grouped(&pats, &GROUPS),
             topics,
             entity_rule_ids,
+            shared: crate::context::SharedNames::new(&rules),
             rules,
         }
     }
@@ -312,9 +315,20 @@ impl Classifier {
         for f in &fields {
             accepted.extend(self.field_entities(f, reference));
         }
+        self.shared.resolve(
+            &mut accepted,
+            |c| {
+                let f = fields
+                    .iter()
+                    .find(|f| f.field == c.field)
+                    .expect("field exists");
+                &f.nt.text[c.norm.clone()]
+            },
+            &self.entity_rule_ids,
+        );
         let shorts = self.short_hits(&fields, &accepted);
         if self.sport_story(&fields) {
-            clubs_over_cities(&mut accepted, &shorts, |i| {
+            crate::context::clubs_over_cities(&mut accepted, &shorts, |i| {
                 self.rules.entities[i].entity_type
             });
         }
@@ -746,36 +760,6 @@ impl Classifier {
         }
         out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
         out.into_iter().map(|(_, e)| e).collect()
-    }
-}
-
-/// In a sports story, a city that is also the short form of exactly one organization (a club:
-/// "فاز ريال مدريد على برشلونة") is that organization. Elsewhere the city stays a city unless the
-/// story names the club in full (see [`entities::propagate`]).
-fn clubs_over_cities(
-    accepted: &mut [Candidate],
-    shorts: &[ShortHit],
-    type_of: impl Fn(usize) -> EntityType,
-) {
-    let cities: rustc_hash::FxHashMap<(Field, usize, usize), usize> = accepted
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.entity_type(&type_of) == EntityType::Location)
-        .map(|(k, c)| ((c.field, c.orig.start, c.orig.end), k))
-        .collect();
-    for s in shorts {
-        let [Referent::Known(club)] = s.options[..] else {
-            continue;
-        };
-        if type_of(club) != EntityType::Organization {
-            continue;
-        }
-        let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
-        if let Some(&k) = cities.get(&key) {
-            let c = &mut accepted[k];
-            c.referent = Referent::Known(club);
-            c.rule_id = "propagation:sport-story".into();
-        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! | [`rules`] | rule files (`rules/`) → validated [`rules::RuleSet`], with `path:line` errors |
 //! | [`dates`] | date expressions with ISO values |
 //! | [`classifier`] | the immutable [`Classifier`]: compiled rules + the pipeline |
+//! | [`matcher`], [`triggers`], [`entities`], [`context`], [`topics`], [`boilerplate`] | the pipeline's stages: lexicon scan, names no list knows, overlaps and propagation, story-level readings, topic scores, page furniture |
 //! | [`model`] | domain request/response types |
 //! | [`server`] | gRPC: thin handlers, proto ↔ domain conversion, status mapping |
 //! | [`reload`] | atomic hot reload of rules (SIGHUP, `--watch`) |
@@ -20,6 +21,7 @@
 pub mod boilerplate;
 pub mod classifier;
 pub mod cli;
+pub mod context;
 pub mod dates;
 pub mod entities;
 pub mod matcher;

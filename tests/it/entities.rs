@@ -744,6 +744,48 @@ fn city_named_club_in_a_sports_story() {
 }
 
 #[test]
+fn a_shared_name_follows_the_country_of_the_story() {
+    // "طرابلس" is Libya's capital by default (priority) and a city of Lebanon: two mentions of
+    // Lebanon's entities and none of Libya's move it; one is not enough.
+    let tripoli = |text: &str| -> Vec<(String, String)> {
+        mentions(text, "")
+            .into_iter()
+            .filter(|m| m.1 == "طرابلس")
+            .map(|m| (m.2, m.3))
+            .collect()
+    };
+    let cases = [
+        (
+            "وقعت اشتباكات في طرابلس شمال لبنان، وقال الجيش اللبناني إن الوضع في بيروت هادئ.",
+            "city/266826",
+        ),
+        (
+            "دخلت قوات حكومة الوحدة الوطنية طرابلس، وقال رئيس الحكومة الليبية إن ليبيا تتعافى.",
+            "city/2210247",
+        ),
+        ("وصل الوفد إلى طرابلس.", "city/2210247"),
+        ("وصل الوفد اللبناني إلى طرابلس.", "city/2210247"),
+        // Libya named too: the default stays.
+        (
+            "وصل الوفد اللبناني من بيروت إلى طرابلس عاصمة ليبيا.",
+            "city/2210247",
+        ),
+    ];
+    for (text, want) in cases {
+        let got = tripoli(text);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].0, want, "{text}");
+    }
+    // A mention after "لل" is looked up with its article: الإسكندرية is Egypt's by default and
+    // also a town of Iraq.
+    let ms = mentions("وصل الوفد العراقي من بغداد للإسكندرية أمس.", "");
+    assert!(
+        ms.iter().any(|m| m.1 == "لإسكندرية" && m.2 == "city/99226"),
+        "{ms:?}"
+    );
+}
+
+#[test]
 fn a_stadium_named_after_a_person_is_a_place() {
     let ms = mentions(
         "فاز ريال مدريد مساء السبت على ملعب سانتياغو برنابيو، وفي استاد الملك فهد الدولي.",

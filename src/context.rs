@@ -1,0 +1,179 @@
+//! Document context: readings that depend on the whole story, made after overlap resolution and
+//! before propagation.
+//!
+//! * **Shared names** ("طرابلس" is the capital of Libya and a city of Lebanon): the gazetteer gives
+//!   the name to the entity of highest priority. A mention goes to another entity of the same
+//!   name instead when the story speaks of that entity's country (two mentions or more that
+//!   belong to it: the country, its cities, people, nationality adjective...) and not at all of
+//!   the default's.
+//! * **Clubs in sports stories**: a city that is the short form of exactly one organization is
+//!   that organization ("فاز ريال مدريد على برشلونة").
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::entities::{Candidate, Referent, ShortHit};
+use crate::model::{EntityType, Field};
+use crate::rules::RuleSet;
+
+/// Mentions of a country's entities from which a story is taken to speak of it.
+const MIN_COUNTRY_MENTIONS: usize = 2;
+
+/// Gazetteer forms that several entities share, and the country of every entity.
+#[derive(Clone, Debug, Default)]
+pub struct SharedNames {
+    /// Normalized form → the entities that list it, the default owner first.
+    by_form: HashMap<String, Vec<usize>>,
+    /// Entity → its country entity: itself for a country, else its `link` when that is a country.
+    country_of: Vec<Option<usize>>,
+}
+
+impl SharedNames {
+    /// Collects the shared forms of a validated rule set (case-sensitive forms are never shared).
+    pub fn new(rules: &RuleSet) -> SharedNames {
+        let ids: HashMap<&str, usize> = rules
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let country_of = rules
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if e.id.starts_with("country/") {
+                    Some(i)
+                } else if e.link.starts_with("country/") {
+                    ids.get(e.link.as_str()).copied()
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let mut by_form: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, e) in rules.entities.iter().enumerate() {
+            for f in e.forms.iter().filter(|f| !f.case_sensitive) {
+                let owners = by_form.entry(f.norm.clone()).or_default();
+                if !owners.contains(&i) {
+                    owners.push(i);
+                }
+            }
+        }
+        by_form.retain(|form, owners| {
+            let Some(&owner) = rules.form_owner.get(&(form.clone(), false)) else {
+                return false;
+            };
+            owners.sort_by_key(|&i| i != owner);
+            owners.len() > 1
+        });
+        SharedNames {
+            by_form,
+            country_of,
+        }
+    }
+
+    /// Moves mentions of shared forms to the entity whose country the story speaks of (see the
+    /// module docs). `form_of` gives a candidate's normalized text; `rule_ids` the rule id of each
+    /// entity, which a moved mention takes.
+    pub fn resolve<'a>(
+        &self,
+        accepted: &mut [Candidate],
+        form_of: impl Fn(&Candidate) -> &'a str,
+        rule_ids: &[Arc<str>],
+    ) {
+        if self.by_form.is_empty() {
+            return;
+        }
+        let shared: Vec<(usize, &Vec<usize>)> = accepted
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                matches!(c.referent, Referent::Known(_))
+                    .then(|| self.owners(form_of(c)))
+                    .flatten()
+                    .map(|o| (k, o))
+            })
+            .collect();
+        if shared.is_empty() {
+            return;
+        }
+        // Mentions per country, the shared names themselves left out: they are what is decided.
+        let mut per_country: HashMap<usize, usize> = HashMap::default();
+        let mut is_shared = vec![false; accepted.len()];
+        for &(k, _) in &shared {
+            is_shared[k] = true;
+        }
+        for (c, _) in accepted.iter().zip(&is_shared).filter(|(_, s)| !**s) {
+            if let Referent::Known(i) = c.referent {
+                if let Some(country) = self.country_of[i] {
+                    *per_country.entry(country).or_default() += 1;
+                }
+            }
+        }
+        let weight = |i: usize| {
+            self.country_of[i]
+                .and_then(|c| per_country.get(&c).copied())
+                .unwrap_or(0)
+        };
+        for (k, owners) in shared {
+            let Referent::Known(current) = accepted[k].referent else {
+                continue;
+            };
+            if weight(current) > 0 {
+                continue;
+            }
+            let best = owners
+                .iter()
+                .copied()
+                .filter(|&o| o != current)
+                .max_by_key(|&o| (weight(o), std::cmp::Reverse(o)));
+            if let Some(o) = best.filter(|&o| weight(o) >= MIN_COUNTRY_MENTIONS) {
+                accepted[k].referent = Referent::Known(o);
+                accepted[k].rule_id = rule_ids[o].clone();
+            }
+        }
+    }
+
+    /// The entities sharing `form`, or the form with its article for a hit after "لل"
+    /// ("لاسكندريه" is "الاسكندريه").
+    fn owners(&self, form: &str) -> Option<&Vec<usize>> {
+        self.by_form.get(form).or_else(|| {
+            let rest = form.strip_prefix('ل')?;
+            self.by_form
+                .get(&format!("ا{form}"))
+                .filter(|_| !rest.is_empty())
+        })
+    }
+}
+
+/// In a sports story, a city that is the short form of exactly one organization (a club:
+/// "فاز ريال مدريد على برشلونة") is that organization. Elsewhere the city stays a city unless the
+/// story names the club in full (see [`crate::entities::propagate`]).
+pub fn clubs_over_cities(
+    accepted: &mut [Candidate],
+    shorts: &[ShortHit],
+    type_of: impl Fn(usize) -> EntityType,
+) {
+    let cities: HashMap<(Field, usize, usize), usize> = accepted
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.entity_type(&type_of) == EntityType::Location)
+        .map(|(k, c)| ((c.field, c.orig.start, c.orig.end), k))
+        .collect();
+    for s in shorts {
+        let [Referent::Known(club)] = s.options[..] else {
+            continue;
+        };
+        if type_of(club) != EntityType::Organization {
+            continue;
+        }
+        let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
+        if let Some(&k) = cities.get(&key) {
+            let c = &mut accepted[k];
+            c.referent = Referent::Known(club);
+            c.rule_id = "propagation:sport-story".into();
+        }
+    }
+}
