@@ -326,8 +326,9 @@ impl Classifier {
             },
             &self.entity_rule_ids,
         );
+        let term_hits = term_occurrences(&fields);
         let shorts = self.short_hits(&fields, &accepted);
-        if self.sport_story(&fields) {
+        if self.sport_story(&term_hits, &shorts) {
             crate::context::clubs_over_cities(&mut accepted, &shorts, |i| {
                 self.rules.entities[i].entity_type
             });
@@ -371,25 +372,6 @@ impl Classifier {
         });
 
         // Topics.
-        let mut term_hits = Vec::new();
-        for f in &fields {
-            for h in &f.hits[G_TERMS as usize] {
-                let orig = f.nt.orig_range(f.orig, h.norm.clone());
-                if crate::boilerplate::inside(&f.boiler, &orig) {
-                    continue;
-                }
-                let lead = f.field == Field::Title
-                    || (f.lead.start <= orig.start && orig.end <= f.lead.end);
-                term_hits.push((
-                    h.payload,
-                    Occurrence {
-                        field: f.field,
-                        orig,
-                        lead,
-                    },
-                ));
-            }
-        }
         let entity_hits: Vec<(usize, Occurrence)> = accepted
             .iter()
             .filter_map(|c| match c.referent {
@@ -531,23 +513,19 @@ impl Classifier {
         entities::resolve_overlaps(all)
     }
 
-    /// Whether the words of the document (outside boilerplate) speak for sport about as strongly
-    /// as it takes to emit the sport topic on terms alone (`1 − e^−0.7 ≈ 0.5`). Terms that are
-    /// short forms ("برشلونة", a football term too) do not count: they are what is to be decided.
-    fn sport_story(&self, fields: &[FieldText]) -> bool {
-        let hits = fields.iter().flat_map(|f| {
-            let shorts = &f.hits[G_SHORTS as usize];
-            f.hits[G_TERMS as usize]
-                .iter()
-                .filter(|h| {
-                    let orig = f.nt.orig_range(f.orig, h.norm.clone());
-                    !crate::boilerplate::inside(&f.boiler, &orig)
-                        && shorts
-                            .binary_search_by(|s| s.norm.start.cmp(&h.norm.start))
-                            .is_err()
-                })
-                .map(|h| h.payload)
-        });
+    /// Whether the words of the document (`term_hits`, outside boilerplate) speak for sport
+    /// about as strongly as it takes to emit the sport topic on terms alone (`1 − e^−0.7 ≈ 0.5`).
+    /// Terms that are short forms ("برشلونة", a football term too) do not count: they are what
+    /// is to be decided.
+    fn sport_story(&self, term_hits: &[(u32, Occurrence)], shorts: &[ShortHit]) -> bool {
+        let short_at: HashSet<(Field, usize)> = shorts
+            .iter()
+            .map(|s| (s.cand.field, s.cand.orig.start))
+            .collect();
+        let hits = term_hits
+            .iter()
+            .filter(|(_, o)| !short_at.contains(&(o.field, o.orig.start)))
+            .map(|(t, _)| *t);
         self.topics.term_weight_under(hits, SPORT) >= SPORT_STORY_WEIGHT
     }
 
@@ -761,6 +739,30 @@ impl Classifier {
         out.sort_by(|a, b| b.1.salience.total_cmp(&a.1.salience).then(a.0.cmp(&b.0)));
         out.into_iter().map(|(_, e)| e).collect()
     }
+}
+
+/// The topic term hits of every field outside boilerplate, as (term index, occurrence).
+fn term_occurrences(fields: &[FieldText]) -> Vec<(u32, Occurrence)> {
+    let mut out = Vec::new();
+    for f in fields {
+        for h in &f.hits[G_TERMS as usize] {
+            let orig = f.nt.orig_range(f.orig, h.norm.clone());
+            if crate::boilerplate::inside(&f.boiler, &orig) {
+                continue;
+            }
+            let lead =
+                f.field == Field::Title || (f.lead.start <= orig.start && orig.end <= f.lead.end);
+            out.push((
+                h.payload,
+                Occurrence {
+                    field: f.field,
+                    orig,
+                    lead,
+                },
+            ));
+        }
+    }
+    out
 }
 
 /// Adds, for every pattern that contains an interchangeable spelling, a pattern for each other
