@@ -30,12 +30,13 @@ pub struct SharedNames {
 }
 
 impl SharedNames {
-    /// Collects the shared forms of a validated rule set (case-sensitive forms are never shared).
+    /// Takes the shared forms of a validated rule set (case-sensitive forms are left out).
     pub fn new(rules: &RuleSet) -> SharedNames {
-        let ids: HashMap<&str, usize> = rules
+        let countries: HashMap<&str, usize> = rules
             .entities
             .iter()
             .enumerate()
+            .filter(|(_, e)| e.id.starts_with("country/"))
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
         let country_of = rules
@@ -45,29 +46,16 @@ impl SharedNames {
             .map(|(i, e)| {
                 if e.id.starts_with("country/") {
                     Some(i)
-                } else if e.link.starts_with("country/") {
-                    ids.get(e.link.as_str()).copied()
                 } else {
-                    None
+                    countries.get(e.link.as_str()).copied()
                 }
             })
             .collect();
-        let mut by_form: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, e) in rules.entities.iter().enumerate() {
-            for f in e.forms.iter().filter(|f| !f.case_sensitive) {
-                let owners = by_form.entry(f.norm.clone()).or_default();
-                if !owners.contains(&i) {
-                    owners.push(i);
-                }
-            }
-        }
-        by_form.retain(|form, owners| {
-            let Some(&owner) = rules.form_owner.get(&(form.clone(), false)) else {
-                return false;
-            };
-            owners.sort_by_key(|&i| i != owner);
-            owners.len() > 1
-        });
+        let by_form = rules
+            .shared_forms
+            .iter()
+            .map(|(f, owners)| (f.clone(), owners.clone()))
+            .collect();
         SharedNames {
             by_form,
             country_of,

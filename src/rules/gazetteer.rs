@@ -226,16 +226,22 @@ fn valid_id(id: &str) -> bool {
     }
 }
 
+/// (normalized form, case-sensitive) → index of the entity that owns it.
+pub type FormOwners = HashMap<(String, bool), usize>;
+/// Case-insensitive normalized form listed by several entities → all of them, the owner first.
+pub type SharedForms = HashMap<String, Vec<usize>>;
+
 /// Cross-file checks: unique ids, known links, and surface forms shared by several entities
 /// without a unique top priority. Returns, for every (normalized form, case-sensitive) key, the
-/// index of the entity that owns it.
+/// index of the entity that owns it; and for every case-insensitive form that several entities
+/// list, all of them, the owner first.
 /// Links are checked against `known` ids, unless a whole gazetteer file could not be read
 /// (`None`), since reporting every link into it would only repeat that error.
 pub fn check(
     entities: &[EntityDef],
     known: Option<&std::collections::HashSet<String>>,
     errors: &mut Vec<RuleError>,
-) -> HashMap<(String, bool), usize> {
+) -> (FormOwners, SharedForms) {
     let mut ids: HashMap<&str, usize> = HashMap::with_capacity(entities.len());
     for (i, e) in entities.iter().enumerate() {
         if let Some(&j) = ids.get(e.id.as_str()) {
@@ -260,6 +266,8 @@ pub fn check(
     }
     // form -> (owner index, tied index if the top priority is shared)
     let mut owners: HashMap<(String, bool), (usize, Option<usize>)> = HashMap::new();
+    // case-insensitive form listed by several entities -> all of them
+    let mut shared: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, e) in entities.iter().enumerate() {
         for f in &e.forms {
             let key = (f.norm.clone(), f.case_sensitive);
@@ -270,6 +278,14 @@ pub fn check(
                 Some((owner, tie)) => {
                     if *owner == i {
                         continue;
+                    }
+                    if !f.case_sensitive {
+                        let all = shared.entry(f.norm.clone()).or_default();
+                        for x in [*owner, i] {
+                            if !all.contains(&x) {
+                                all.push(x);
+                            }
+                        }
                     }
                     let po = entities[*owner].priority;
                     if e.priority > po {
@@ -303,10 +319,15 @@ pub fn check(
     }
     ties.sort();
     errors.extend(ties.into_iter().map(|(p, l, m)| RuleError::new(p, l, m)));
-    owners
+    for (form, all) in &mut shared {
+        let owner = owners[&(form.clone(), false)].0;
+        all.sort_by_key(|&x| (x != owner, x));
+    }
+    let owner = owners
         .into_iter()
         .map(|(k, (owner, _))| (k, owner))
-        .collect()
+        .collect();
+    (owner, shared)
 }
 
 /// Splits `path:line` back into its parts.
@@ -331,6 +352,28 @@ mod tests {
         parse(&f, text, &mut out, &mut errs, &mut defined);
         check(&out, Some(&defined), &mut errs);
         (out, errs.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn shared_forms_list_every_entity_owner_first() {
+        let text = format!(
+            "{HEADER}\ncity/266826\tLOCATION\tTripoli\tطرابلس\t\t\t0\t\t\tGeoNames\n\
+             city/2210247\tLOCATION\tTripoli\tطرابلس\tTripoli\t\t1\t\t\tGeoNames\n\
+             city/1\tLOCATION\tTripoli\tطرابلس الغرب\t=TRIPOLI\t\t0\t\t\tGeoNames\n"
+        );
+        let f = RuleFile {
+            path: "gazetteer/t.tsv".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let (mut out, mut errs) = (Vec::new(), Vec::new());
+        parse(&f, &text, &mut out, &mut errs, &mut Default::default());
+        let (owner, shared) = check(&out, None, &mut errs);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(owner[&("طرابلس".to_owned(), false)], 1);
+        // The owner (priority 1) first; "tripoli" is listed by all three (name_en).
+        assert_eq!(shared["طرابلس"], vec![1, 0]);
+        assert_eq!(shared["tripoli"], vec![1, 0, 2]);
+        assert!(!shared.contains_key("طرابلس الغرب"));
     }
 
     #[test]

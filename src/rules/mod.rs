@@ -32,6 +32,9 @@ pub struct RuleSet {
     pub entities: Vec<EntityDef>,
     /// (normalized form, case-sensitive) → index of the entity that owns it.
     pub form_owner: HashMap<(String, bool), usize>,
+    /// Case-insensitive normalized form listed by several entities → all of them, the owner
+    /// first ("طرابلس": Libya's capital, then Lebanon's city).
+    pub shared_forms: HashMap<String, Vec<usize>>,
     /// Topic rules.
     pub topics: Vec<TopicRule>,
     /// Trigger lexicons and stop words.
@@ -112,7 +115,7 @@ impl RuleSet {
             }
         }
         let known = complete.then_some(&defined);
-        let form_owner = gazetteer::check(&entities, known, &mut errors);
+        let (form_owner, shared_forms) = gazetteer::check(&entities, known, &mut errors);
         topics::check(&topic_rules, known, &mut errors);
         if !errors.is_empty() {
             errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
@@ -125,6 +128,7 @@ impl RuleSet {
             taxonomy,
             entities,
             form_owner,
+            shared_forms,
             topics: topic_rules,
             patterns: pats,
             boilerplate: boiler,
