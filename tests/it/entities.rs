@@ -210,6 +210,22 @@ fn table() {
             "spokeswoman",
         ),
         (
+            "sports figure without a title",
+            "وسجل كيليان مبابي هدفين في المباراة",
+            Person,
+            "كيليان مبابي",
+            "person/kylian-mbappe",
+            "",
+        ),
+        (
+            "sports figure's ambiguous surname after the full name",
+            "وقاد محمد صلاح فريقه للفوز، وقال صلاح بعد المباراة إنه سعيد",
+            Person,
+            "صلاح",
+            "person/mohamed-salah",
+            "",
+        ),
+        (
             "english given name without a title",
             "John Smith said on Monday that the talks would resume",
             Person,
