@@ -91,6 +91,9 @@ pub fn parse(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Spellin
 /// spellings it contains by the group's others ("الحزب الديمقراطي الاميركي" gives three). Empty
 /// when the form contains none.
 pub fn variants(form: &str, groups: &Spellings) -> Vec<String> {
+    if !groups.iter().flatten().any(|a| form.contains(a.as_str())) {
+        return Vec::new();
+    }
     let mut all = vec![form.to_owned()];
     for group in groups {
         let mut added = Vec::new();
