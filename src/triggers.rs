@@ -7,6 +7,8 @@
 //! * **Name, title** (apposition): "وقال كيم جونغ داي، عضو البرلمان" → PERSON (0.6); in English
 //!   an article may stand before the title ("Jane Doe, a spokeswoman for the ministry").
 //! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
+//! * **Reporting verb** then an Arabic name that starts with a given name, then what was said:
+//!   "وقال أحمد الحجار إن" → PERSON (0.55).
 //! * **Given name** (English) then one to three capitalized words: "Maria Garcia said" → PERSON
 //!   (0.6), unless an organization head word follows ("George Washington University").
 //! * **Organization head** ("وزارة", "وكالة", "معهد") followed by one bare word and/or definite words
@@ -251,6 +253,13 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             }
         }
     }
+    // A reporting verb, then an Arabic name that starts with a given name, then what was said:
+    // "وقال أحمد الحجار إن".
+    for i in 0..n.saturating_sub(2) {
+        if let Some(r) = words.after_speech_verb(i) {
+            out.push(words.person(r, "patterns.toml:speech_verbs", 0.55, String::new()));
+        }
+    }
     // A given name and one to three more capitalized words, without a title (English): "Maria
     // Garcia said". Not when an organization head word is part of the run or follows it ("Thomas
     // Jefferson University").
@@ -313,6 +322,33 @@ impl Words<'_, '_> {
         } else {
             self.capitalized(i)
         }
+    }
+
+    /// The name after the reporting verb at token `i` (see `speech_verbs` in patterns.toml).
+    fn after_speech_verb(&self, i: usize) -> Option<Range<usize>> {
+        let nt = self.cx.nt;
+        if nt.tokens[i].kind != TokenKind::Word
+            || clitic_lookup(&self.cx.patterns.speech_verbs, nt.token_text(i)).is_none()
+        {
+            return None;
+        }
+        let j = i + 1;
+        if !self.is_arabic_word(j) || !self.cx.patterns.given_names.contains(nt.token_text(j)) {
+            return None;
+        }
+        let r = self.name_forward(j).filter(|r| r.len() >= 2)?;
+        let clitic_article = |k: usize| {
+            let t = nt.token_text(k);
+            ["لل", "بال", "وال", "فال", "كال"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        };
+        let said = r.end < nt.tokens.len()
+            && matches!(
+                nt.token_text(r.end),
+                "ان" | ":" | "," | "في" | "خلال" | "عبر"
+            );
+        (said && !(r.start + 1..r.end).any(clitic_article)).then_some(r)
     }
 
     /// Whether token `i` is a capitalized Latin given name that no entity or title covers.

@@ -27,6 +27,9 @@ pub struct Patterns {
     /// its first word is one of these. The `given_names` list plus, added by
     /// [`super::RuleSet::load`], the first word of every Arabic name of a gazetteer person.
     pub given_names: HashSet<String>,
+    /// Reporting verbs ("قال", "أكد"): one followed by a given name, more name words and what was
+    /// said ("وقال أحمد الحجار إن") marks a person without a title.
+    pub speech_verbs: HashSet<String>,
     /// Phrases that contain a name's form but are not names ("السياسة الخارجية الأميركية" is
     /// not the State Department): matched with the names, they win by starting earlier or
     /// being longer, and produce nothing. With their `file:line`.
@@ -119,7 +122,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let mut person = take(
         "person",
         raw.person,
-        &["titles", "kin", "given_names"],
+        &["titles", "kin", "given_names", "speech_verbs"],
         errors,
     );
     let mut org = take(
@@ -137,6 +140,10 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         .map(|(n, _)| n)
         .collect();
     p.given_names = list(&mut person, "given_names")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    p.speech_verbs = list(&mut person, "speech_verbs")
         .into_iter()
         .map(|(n, _)| n)
         .collect();

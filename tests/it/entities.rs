@@ -226,6 +226,22 @@ fn table() {
             "",
         ),
         (
+            "reporting verb, given name, family name, what was said",
+            "وقال أحمد الحجار إن الوضع مستقر",
+            Person,
+            "أحمد الحجار",
+            "person/unlisted/",
+            "",
+        ),
+        (
+            "reporting verb with a colon after the name",
+            "وأضاف يوسف العتيبي: نحن مستعدون",
+            Person,
+            "يوسف العتيبي",
+            "person/unlisted/",
+            "",
+        ),
+        (
             "english given name without a title",
             "John Smith said on Monday that the talks would resume",
             Person,
@@ -597,6 +613,18 @@ fn negatives() {
         ),
         ("the same with another surname", "واستقبل الرئيس سعيد الوفد"),
         ("a given name alone", "Maria said the talks would resume"),
+        (
+            "reporting verb, a given name and a word with clitic and article",
+            "قال محمد للصحفيين إن الوضع مستقر",
+        ),
+        (
+            "reporting verb and a given name alone",
+            "وقال حسن إن الوضع مستقر",
+        ),
+        (
+            "reporting verb and a name without what was said",
+            "وقال أحمد كلاما كثيرا أمس",
+        ),
         (
             "given names that are common words are not listed",
             "Will Power and Hope Springs are expected",
