@@ -84,7 +84,9 @@ const G_BOILER: u8 = 4;
 const G_KIN: u8 = 5;
 /// Organization head words of trigger patterns; payload: 0.
 const G_HEADS: u8 = 6;
-const GROUP_COUNT: usize = 7;
+/// Reporting verbs of trigger patterns; payload: 0.
+const G_SPEECH: u8 = 7;
+const GROUP_COUNT: usize = 8;
 /// How each group is matched: only topic terms take the article and report overlaps.
 const GROUPS: [Group; GROUP_COUNT] = {
     let name = Group {
@@ -214,6 +216,13 @@ impl Classifier {
                 .iter()
                 .map(|norm| pat(norm, None, 0, G_HEADS)),
         );
+        pats.extend(
+            rules
+                .patterns
+                .speech_verbs
+                .iter()
+                .map(|norm| pat(norm, None, 0, G_SPEECH)),
+        );
         add_spelling_variants(&mut pats, &rules.spelling);
         let mut counts: HashMap<EntityType, usize> = HashMap::new();
         for e in &rules.entities {
@@ -328,11 +337,12 @@ impl Classifier {
         );
         let term_hits = term_occurrences(&fields);
         let shorts = self.short_hits(&fields, &accepted);
-        if self.sport_story(&term_hits, &shorts) {
-            crate::context::clubs_over_cities(&mut accepted, &shorts, |i| {
-                self.rules.entities[i].entity_type
-            });
-        }
+        crate::context::clubs_over_cities(
+            &mut accepted,
+            &shorts,
+            |i| self.rules.entities[i].entity_type,
+            || self.sport_story(&term_hits, &shorts),
+        );
         let blocked: Vec<(Field, Range<usize>)> = fields
             .iter()
             .flat_map(|f| {
@@ -506,6 +516,7 @@ impl Classifier {
             title_hits: &f.hits[G_TITLES as usize],
             kin_hits: &f.hits[G_KIN as usize],
             head_hits: &f.hits[G_HEADS as usize],
+            speech_hits: &f.hits[G_SPEECH as usize],
         };
         let found = triggers::find(&cx, &mut typed);
         let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();

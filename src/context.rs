@@ -27,6 +27,8 @@ pub struct SharedNames {
     by_form: HashMap<String, Vec<usize>>,
     /// Entity → its country entity: itself for a country, else its `link` when that is a country.
     country_of: Vec<Option<usize>>,
+    /// The entities that own a shared form: only their mentions are looked at.
+    owners_of_shared: rustc_hash::FxHashSet<usize>,
 }
 
 impl SharedNames {
@@ -56,9 +58,15 @@ impl SharedNames {
             .iter()
             .map(|(f, owners)| (f.clone(), owners.clone()))
             .collect();
+        let owners_of_shared = rules
+            .shared_forms
+            .values()
+            .filter_map(|owners| owners.first().copied())
+            .collect();
         SharedNames {
             by_form,
             country_of,
+            owners_of_shared,
         }
     }
 
@@ -77,11 +85,11 @@ impl SharedNames {
         let shared: Vec<(usize, &Vec<usize>)> = accepted
             .iter()
             .enumerate()
-            .filter_map(|(k, c)| {
-                matches!(c.referent, Referent::Known(_))
-                    .then(|| self.owners(form_of(c)))
-                    .flatten()
-                    .map(|o| (k, o))
+            .filter_map(|(k, c)| match c.referent {
+                Referent::Known(i) if self.owners_of_shared.contains(&i) => {
+                    self.owners(form_of(c)).map(|o| (k, o))
+                }
+                _ => None,
             })
             .collect();
         if shared.is_empty() {
@@ -139,29 +147,42 @@ impl SharedNames {
 /// In a sports story, a city that is the short form of exactly one organization (a club:
 /// "فاز ريال مدريد على برشلونة") is that organization. Elsewhere the city stays a city unless the
 /// story names the club in full (see [`crate::entities::propagate`]).
+/// `sport_story` is asked only when some club's short form stands on a city.
 pub fn clubs_over_cities(
     accepted: &mut [Candidate],
     shorts: &[ShortHit],
     type_of: impl Fn(usize) -> EntityType,
+    sport_story: impl FnOnce() -> bool,
 ) {
+    let clubs: Vec<(&ShortHit, usize)> = shorts
+        .iter()
+        .filter_map(|s| match s.options[..] {
+            [Referent::Known(club)] if type_of(club) == EntityType::Organization => Some((s, club)),
+            _ => None,
+        })
+        .collect();
+    if clubs.is_empty() {
+        return;
+    }
     let cities: HashMap<(Field, usize, usize), usize> = accepted
         .iter()
         .enumerate()
         .filter(|(_, c)| c.entity_type(&type_of) == EntityType::Location)
         .map(|(k, c)| ((c.field, c.orig.start, c.orig.end), k))
         .collect();
-    for s in shorts {
-        let [Referent::Known(club)] = s.options[..] else {
-            continue;
-        };
-        if type_of(club) != EntityType::Organization {
-            continue;
-        }
-        let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
-        if let Some(&k) = cities.get(&key) {
-            let c = &mut accepted[k];
-            c.referent = Referent::Known(club);
-            c.rule_id = "propagation:sport-story".into();
-        }
+    let moves: Vec<(usize, usize)> = clubs
+        .into_iter()
+        .filter_map(|(s, club)| {
+            let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
+            cities.get(&key).map(|&k| (k, club))
+        })
+        .collect();
+    if moves.is_empty() || !sport_story() {
+        return;
+    }
+    for (k, club) in moves {
+        let c = &mut accepted[k];
+        c.referent = Referent::Known(club);
+        c.rule_id = "propagation:sport-story".into();
     }
 }

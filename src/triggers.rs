@@ -91,6 +91,8 @@ pub struct Context<'a> {
     pub kin_hits: &'a [Hit],
     /// Organization head word hits (`patterns.org_heads`).
     pub head_hits: &'a [Hit],
+    /// Reporting verb hits (`patterns.speech_verbs`).
+    pub speech_hits: &'a [Hit],
 }
 
 /// Finds unlisted persons and organizations. `gaz` are the accepted gazetteer candidates of the
@@ -255,7 +257,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     }
     // A reporting verb, then an Arabic name that starts with a given name, then what was said:
     // "وقال أحمد الحجار إن".
-    for i in 0..n.saturating_sub(2) {
+    for i in cx.speech_hits.iter().filter_map(word_at) {
         if let Some(r) = words.after_speech_verb(i) {
             out.push(words.person(r, "patterns.toml:speech_verbs", 0.55, String::new()));
         }
@@ -266,7 +268,9 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     let org_head = |k: usize| {
         k < n && words.capitalized(k) && cx.patterns.org_heads.contains(nt.token_text(k))
     };
-    for i in 0..n {
+    // Only fields with Latin letters can have one.
+    let latin_tokens = if nt.scripts.latin > 0 { n } else { 0 };
+    for i in 0..latin_tokens {
         if !words.english_given_name(i) {
             continue;
         }
@@ -327,13 +331,11 @@ impl Words<'_, '_> {
     /// The name after the reporting verb at token `i` (see `speech_verbs` in patterns.toml).
     fn after_speech_verb(&self, i: usize) -> Option<Range<usize>> {
         let nt = self.cx.nt;
-        if nt.tokens[i].kind != TokenKind::Word
-            || clitic_lookup(&self.cx.patterns.speech_verbs, nt.token_text(i)).is_none()
-        {
-            return None;
-        }
         let j = i + 1;
-        if !self.is_arabic_word(j) || !self.cx.patterns.given_names.contains(nt.token_text(j)) {
+        if j >= nt.tokens.len()
+            || !self.is_arabic_word(j)
+            || !self.cx.patterns.given_names.contains(nt.token_text(j))
+        {
             return None;
         }
         let r = self.name_forward(j).filter(|r| r.len() >= 2)?;
