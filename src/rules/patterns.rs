@@ -134,33 +134,23 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let list = |lists: &mut BTreeMap<String, Vec<(String, String)>>, key: &str| {
         lists.remove(key).unwrap_or_default()
     };
+    // The lists used as sets keep only the normalized words, not their `file:line`.
+    let set =
+        |lists: &mut BTreeMap<String, Vec<(String, String)>>, key: &str| words(list(lists, key));
     p.titles = list(&mut person, "titles");
-    p.kin = list(&mut person, "kin")
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    p.given_names = list(&mut person, "given_names")
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    p.speech_verbs = list(&mut person, "speech_verbs")
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    p.org_heads = list(&mut org, "heads")
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    p.org_generic = list(&mut org, "generic")
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    p.kin = set(&mut person, "kin");
+    p.given_names = set(&mut person, "given_names");
+    p.speech_verbs = set(&mut person, "speech_verbs");
+    p.org_heads = set(&mut org, "heads");
+    p.org_generic = set(&mut org, "generic");
     p.not_names = by_language(path, src, raw.not_names, errors);
-    p.stopwords = by_language(path, src, raw.stopwords, errors)
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    p.stopwords = words(by_language(path, src, raw.stopwords, errors));
     p
+}
+
+/// The normalized words of (word, `file:line`) entries.
+fn words(entries: Vec<(String, String)>) -> HashSet<String> {
+    entries.into_iter().map(|(n, _)| n).collect()
 }
 
 #[derive(Deserialize)]
