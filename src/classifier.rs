@@ -325,6 +325,7 @@ impl Classifier {
             accepted.extend(self.field_entities(f, reference));
         }
         self.shared.resolve(
+            &self.rules,
             &mut accepted,
             |c| {
                 let f = fields

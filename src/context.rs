@@ -15,16 +15,16 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::entities::{Candidate, Referent, ShortHit};
 use crate::model::{EntityType, Field};
+use crate::rules::gazetteer::SharedForms;
 use crate::rules::RuleSet;
 
 /// Mentions of a country's entities from which a story is taken to speak of it.
 const MIN_COUNTRY_MENTIONS: usize = 2;
 
-/// Gazetteer forms that several entities share, and the country of every entity.
+/// The country of every entity, for the names several entities share
+/// ([`RuleSet::shared_forms`]).
 #[derive(Clone, Debug, Default)]
 pub struct SharedNames {
-    /// Normalized form → the entities that list it, the default owner first.
-    by_form: HashMap<String, Vec<usize>>,
     /// Entity → its country entity: itself for a country, else its `link` when that is a country.
     country_of: Vec<Option<usize>>,
     /// The entities that own a shared form: only their mentions are looked at.
@@ -53,33 +53,29 @@ impl SharedNames {
                 }
             })
             .collect();
-        let by_form = rules
-            .shared_forms
-            .iter()
-            .map(|(f, owners)| (f.clone(), owners.clone()))
-            .collect();
         let owners_of_shared = rules
             .shared_forms
             .values()
             .filter_map(|owners| owners.first().copied())
             .collect();
         SharedNames {
-            by_form,
             country_of,
             owners_of_shared,
         }
     }
 
     /// Moves mentions of shared forms to the entity whose country the story speaks of (see the
-    /// module docs). `form_of` gives a candidate's normalized text; `rule_ids` the rule id of each
-    /// entity, which a moved mention takes.
+    /// module docs). `rules` must be the rule set this was built from; `form_of` gives a
+    /// candidate's normalized text; `rule_ids` the rule id of each entity, which a moved mention
+    /// takes.
     pub fn resolve<'a>(
         &self,
+        rules: &RuleSet,
         accepted: &mut [Candidate],
         form_of: impl Fn(&Candidate) -> &'a str,
         rule_ids: &[Arc<str>],
     ) {
-        if self.by_form.is_empty() {
+        if self.owners_of_shared.is_empty() {
             return;
         }
         let shared: Vec<(usize, &Vec<usize>)> = accepted
@@ -87,7 +83,7 @@ impl SharedNames {
             .enumerate()
             .filter_map(|(k, c)| match c.referent {
                 Referent::Known(i) if self.owners_of_shared.contains(&i) => {
-                    self.owners(form_of(c)).map(|o| (k, o))
+                    owners(&rules.shared_forms, form_of(c)).map(|o| (k, o))
                 }
                 _ => None,
             })
@@ -131,17 +127,15 @@ impl SharedNames {
             }
         }
     }
+}
 
-    /// The entities sharing `form`, or the form with its article for a hit after "لل"
-    /// ("لاسكندريه" is "الاسكندريه").
-    fn owners(&self, form: &str) -> Option<&Vec<usize>> {
-        self.by_form.get(form).or_else(|| {
-            let rest = form.strip_prefix('ل')?;
-            self.by_form
-                .get(&format!("ا{form}"))
-                .filter(|_| !rest.is_empty())
-        })
-    }
+/// The entities sharing `form`, or the form with its article for a hit after "لل" ("لاسكندريه"
+/// is "الاسكندريه").
+fn owners<'s>(shared: &'s SharedForms, form: &str) -> Option<&'s Vec<usize>> {
+    shared.get(form).or_else(|| {
+        let rest = form.strip_prefix('ل')?;
+        shared.get(&format!("ا{form}")).filter(|_| !rest.is_empty())
+    })
 }
 
 /// In a sports story, a city that is the short form of exactly one organization (a club:
