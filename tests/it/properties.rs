@@ -32,6 +32,15 @@ fn piece() -> impl Strategy<Value = String> {
         Just("١٩/٠٦/٢٠٢٤".to_owned()),
         Just("President Vladimir Putin's".to_owned()),
         Just("KN-23".to_owned()),
+        // Trigger and context paths: an ال surname after a given name, a reporting verb, an
+        // English name without a title, spelling variants, shared and club-named places.
+        Just("وقال أحمد الحجار إن".to_owned()),
+        Just("عبد الرحمن السراج،".to_owned()),
+        Just("John Smith, a spokesman".to_owned()),
+        Just("الحزب الديموقراطي الأمريكي".to_owned()),
+        Just("طرابلس لبنان اللبناني".to_owned()),
+        Just("للإسكندرية".to_owned()),
+        Just("مباراة برشلونة ملعب سانتياغو برنابيو".to_owned()),
         Just("😀".to_owned()),
         Just("👨‍👩‍👧".to_owned()),
         Just("\u{200F}".to_owned()),
