@@ -86,7 +86,9 @@ const G_KIN: u8 = 5;
 const G_HEADS: u8 = 6;
 /// Reporting verbs of trigger patterns; payload: 0.
 const G_SPEECH: u8 = 7;
-const GROUP_COUNT: usize = 8;
+/// Latin-script given names of trigger patterns (names without a title); payload: 0.
+const G_GIVEN: u8 = 8;
+const GROUP_COUNT: usize = 9;
 /// How each group is matched: only topic terms take the article and report overlaps.
 const GROUPS: [Group; GROUP_COUNT] = {
     let name = Group {
@@ -222,6 +224,14 @@ impl Classifier {
                 .speech_verbs
                 .iter()
                 .map(|norm| pat(norm, None, 0, G_SPEECH)),
+        );
+        pats.extend(
+            rules
+                .patterns
+                .given_names
+                .iter()
+                .filter(|n| n.is_ascii())
+                .map(|norm| pat(norm, None, 0, G_GIVEN)),
         );
         add_spelling_variants(&mut pats, &rules.spelling);
         let mut counts: HashMap<EntityType, usize> = HashMap::new();
@@ -518,6 +528,7 @@ impl Classifier {
             kin_hits: &f.hits[G_KIN as usize],
             head_hits: &f.hits[G_HEADS as usize],
             speech_hits: &f.hits[G_SPEECH as usize],
+            given_hits: &f.hits[G_GIVEN as usize],
         };
         let found = triggers::find(&cx, &mut typed);
         let mut all: Vec<Candidate> = typed.into_iter().map(|(c, _)| c).collect();

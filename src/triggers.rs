@@ -93,6 +93,8 @@ pub struct Context<'a> {
     pub head_hits: &'a [Hit],
     /// Reporting verb hits (`patterns.speech_verbs`).
     pub speech_hits: &'a [Hit],
+    /// Latin given name hits (`patterns.given_names`).
+    pub given_hits: &'a [Hit],
 }
 
 /// Finds unlisted persons and organizations. `gaz` are the accepted gazetteer candidates of the
@@ -268,9 +270,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     let org_head = |k: usize| {
         k < n && words.capitalized(k) && cx.patterns.org_heads.contains(nt.token_text(k))
     };
-    // Only fields with Latin letters can have one.
-    let latin_tokens = if nt.scripts.latin > 0 { n } else { 0 };
-    for i in 0..latin_tokens {
+    for i in cx.given_hits.iter().filter_map(word_at) {
         if !words.english_given_name(i) {
             continue;
         }
