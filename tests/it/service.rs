@@ -569,7 +569,13 @@ async fn shutdown_lets_a_stream_in_flight_finish() {
 
 #[tokio::test]
 async fn shutdown_lets_a_batch_in_flight_finish() {
-    let mut server = TestServer::start().await;
+    // An engine of its own: while the batch is classified, its handler holds the classifier, which
+    // tells the test the request is in flight (other tests' requests use the shared engine).
+    let engine = std::sync::Arc::new(
+        khabar::reload::Engine::load(khabar::reload::RulesSource::Embedded)
+            .expect("embedded rules are valid"),
+    );
+    let mut server = TestServer::start_with(engine, Config::default()).await;
     let mut client = server.client().await;
     // Every document is all five articles, so the batch takes seconds to classify: the request
     // has surely reached the server when shutdown is signalled, and is still being worked on.
@@ -584,9 +590,17 @@ async fn shutdown_lets_a_batch_in_flight_finish() {
             .classify_batch(pb::ClassifyBatchRequest { requests })
             .await
     });
-    // Encoding and sending the 6.8 MB request takes a while on a loaded machine in a debug build
-    // (300 ms was once too short while a fuzzer ran); classifying it takes seconds more.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    // Signal shutdown only once the handler works on the batch: it holds the classifier (the
+    // engine holds one reference and this probe another). A fixed sleep was not enough on a
+    // loaded machine: sending the 6.8 MB request can take longer than any guess.
+    let in_flight = async {
+        while std::sync::Arc::strong_count(&server.engine.current()) < 3 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(120), in_flight)
+        .await
+        .expect("the batch reaches the server");
     server.signal_shutdown();
     let resp = call
         .await
