@@ -61,3 +61,15 @@ pub fn toml_error(path: &str, src: &str, e: &toml::de::Error) -> RuleError {
     let line = e.span().map_or(0, |s| line_of(src, s.start));
     RuleError::new(path, line, e.message().trim().to_owned())
 }
+
+/// Parses a TOML rule file; on a syntax or shape error, records it as `path:line: message` and
+/// returns `None`.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(
+    path: &str,
+    src: &str,
+    errors: &mut Vec<RuleError>,
+) -> Option<T> {
+    toml::from_str(src)
+        .map_err(|e| errors.push(toml_error(path, src, &e)))
+        .ok()
+}

@@ -10,7 +10,7 @@ pub mod spelling;
 pub mod taxonomy;
 pub mod topics;
 
-pub use error::{line_of, toml_error, RuleError, RuleErrors};
+pub use error::{line_of, parse_toml, toml_error, RuleError, RuleErrors};
 pub use gazetteer::EntityDef;
 pub use patterns::{Boilerplate, Patterns};
 pub use taxonomy::Taxonomy;

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, toml_error, RuleError, RuleFile};
+use super::{line_of, parse_toml, RuleError, RuleFile};
 use crate::text::normalize::normalize_form;
 
 /// Validated trigger lexicons, all normalized.
@@ -92,12 +92,8 @@ fn by_language(
 /// Parses `patterns.toml`.
 pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Patterns {
     let path = file.path.as_str();
-    let raw: RawPatterns = match toml::from_str(src) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(toml_error(path, src, &e));
-            return Patterns::default();
-        }
+    let Some(raw) = parse_toml::<RawPatterns>(path, src, errors) else {
+        return Patterns::default();
     };
     let mut p = Patterns::default();
     let take = |section: &str, lists: Lists, allowed: &[&str], errors: &mut Vec<RuleError>| {
@@ -169,12 +165,8 @@ struct RawBoilerplate {
 /// Parses `boilerplate.toml`.
 pub fn parse_boilerplate(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Boilerplate {
     let path = file.path.as_str();
-    let raw: RawBoilerplate = match toml::from_str(src) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(toml_error(path, src, &e));
-            return Boilerplate::default();
-        }
+    let Some(raw) = parse_toml::<RawBoilerplate>(path, src, errors) else {
+        return Boilerplate::default();
     };
     let mut norm_all = |items: Vec<Spanned<String>>| -> Vec<String> {
         items

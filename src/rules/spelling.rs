@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, toml_error, RuleError, RuleFile};
+use super::{line_of, parse_toml, RuleError, RuleFile};
 use crate::text::normalize::normalize_form;
 
 /// Groups of interchangeable spellings, each normalized; one group per `[[variants]]` table.
@@ -32,12 +32,8 @@ const MIN_LETTERS: usize = 4;
 /// Parses and validates `spelling.toml`.
 pub fn parse(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Spellings {
     let path = file.path.as_str();
-    let raw: RawFile = match toml::from_str(src) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(toml_error(path, src, &e));
-            return Vec::new();
-        }
+    let Some(raw) = parse_toml::<RawFile>(path, src, errors) else {
+        return Vec::new();
     };
     let mut out = Vec::new();
     for group in raw.variants {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::taxonomy::Taxonomy;
-use super::{line_of, toml_error, RuleError, RuleFile};
+use super::{line_of, parse_toml, RuleError, RuleFile};
 use crate::text::normalize::normalize_form;
 
 /// Default emission threshold of a topic.
@@ -117,12 +117,8 @@ pub fn parse(
     errors: &mut Vec<RuleError>,
 ) {
     let path = file.path.as_str();
-    let raw: RawFile = match toml::from_str(src) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(toml_error(path, src, &e));
-            return;
-        }
+    let Some(raw) = parse_toml::<RawFile>(path, src, errors) else {
+        return;
     };
     let at = |s: std::ops::Range<usize>| line_of(src, s.start);
     for t in raw.topic {
