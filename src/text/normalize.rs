@@ -30,19 +30,43 @@ pub struct Token {
 ///
 /// `text` holds the tokens joined by one ASCII space, and one more space after the last token, so
 /// that a pattern written with a trailing space can only match at the end of a token. Every byte
-/// of `text` knows the original byte offset of the character it came from.
+/// of `text` knows the original byte offset of the character it came from, through a short list
+/// of segments (see [`Segment`]) instead of one entry per byte.
 #[derive(Clone, Debug, Default)]
 pub struct NormText {
     /// The normalized text.
     pub text: String,
-    /// For every byte of `text`: the byte offset in the original text of the character that
-    /// produced it (for a separator: the offset where the separation happens).
-    src: Vec<u32>,
+    /// Where the bytes of `text` come from, in order of `norm` (see [`Segment`]).
+    segs: Vec<Segment>,
+    /// For every block of [`BLOCK`] bytes of `text`: the index of the segment its first byte is
+    /// in, so that a lookup scans a few segments instead of searching them all.
+    block_seg: Vec<u32>,
     /// The tokens, in order.
     pub tokens: Vec<Token>,
     /// Letters per script, counted while folding (for language detection).
     pub scripts: Scripts,
 }
+
+/// A run of normalized bytes starting at `norm` that comes from the original text at `orig`.
+///
+/// In a *linear* segment every character folded to a character of the same UTF-8 length and
+/// nothing was dropped in between, so byte `norm + k` comes from byte `orig + k` (most Arabic and
+/// Latin words are one linear segment: أ → ا, ى → ي, ة → ه and A → a keep their length). In any
+/// other segment (a fold that changes the length, a separator) every byte comes from the one
+/// character at `orig`. Texts are shorter than 2³¹ bytes, so the flag fits in `orig`'s top bit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Segment {
+    norm: u32,
+    /// Original byte offset, with [`LINEAR`] set for a linear segment.
+    orig: u32,
+}
+
+/// The flag of a linear [`Segment`].
+const LINEAR: u32 = 1 << 31;
+
+/// Bytes of normalized text per entry of [`NormText::block_seg`] (a token and a half of Arabic).
+const BLOCK_BITS: u32 = 5;
+const BLOCK: usize = 1 << BLOCK_BITS;
 
 /// Letters of the two scripts language detection weighs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,15 +78,27 @@ pub struct Scripts {
 }
 
 impl NormText {
-    /// Normalizes `orig`. Texts longer than `u32::MAX` bytes are the caller's to refuse.
+    /// Normalizes `orig`. Texts of 2³¹ bytes or more are the caller's to refuse.
     pub fn new(orig: &str) -> NormText {
+        debug_assert!(orig.len() < LINEAR as usize);
         let mut nt = NormText {
             text: String::with_capacity(orig.len() + 16),
-            src: Vec::with_capacity(orig.len() + 16),
+            segs: Vec::with_capacity(orig.len() / 6 + 4),
+            block_seg: Vec::new(),
             tokens: Vec::with_capacity(orig.len() / 5 + 1),
             scripts: Scripts::default(),
         };
         let mut w = Word::default();
+        // Whether the last segment is linear and ends where the next character would continue it.
+        let mut linear_open = false;
+        // Start of the run of characters that fold to themselves and are not yet copied: they go
+        // to `text` in one copy, when the run ends.
+        let mut run: Option<usize> = None;
+        let flush = |nt: &mut NormText, run: &mut Option<usize>, end: usize| {
+            if let Some(r) = run.take() {
+                nt.text.push_str(&orig[r..end]);
+            }
+        };
         let (ascii, arabic) = fast_tables();
         let bytes = orig.as_bytes();
         let mut i = 0;
@@ -70,53 +106,117 @@ impl NormText {
             // Fast path: ASCII and the Arabic block (two-byte sequences D8..DB xx) come from
             // precomputed tables; everything else is decoded and folded one character at a time.
             let b = bytes[i];
-            let fast = if b < 0x80 {
-                Some((&ascii[usize::from(b)], 1))
+            let (f, len) = if b < 0x80 {
+                (&ascii[usize::from(b)], 1)
             } else if b & 0xFC == 0xD8 {
-                // A lead byte D8..DB is always followed by a continuation byte in valid UTF-8.
-                let cp = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-                Some((&arabic[cp - 0x600], 2))
+                // A lead byte D8..DB is always followed by a continuation byte in valid UTF-8;
+                // the low bits of both give the offset in the block (below 256, so the index
+                // needs no check).
+                let at = (usize::from(b & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                (&arabic[at], 2)
             } else {
-                None
+                flush(&mut nt, &mut run, i);
+                let c = orig[i..].chars().next().expect("i is a char boundary");
+                nt.step_decoded(&mut w, i, c);
+                linear_open = false;
+                i += c.len_utf8();
+                continue;
             };
-            match fast {
-                Some((f, len)) if f.short || matches!(f.info.class, Class::Drop | Class::Space) => {
-                    nt.step(&mut w, i, len, &f.info, Fold::Short(f.out));
-                    i += len;
+            // The hot path: a letter or digit that folds to a character of its own length.
+            if f.kind == FastKind::Linear {
+                if !linear_open {
+                    flush(&mut nt, &mut run, i);
+                    if w.start.is_none() {
+                        w.start = Some((nt.text.len(), i));
+                        w.has_letter = false;
+                    }
+                    nt.segs.push(Segment {
+                        norm: nt.text.len() as u32,
+                        orig: i as u32 | LINEAR,
+                    });
+                    linear_open = true;
                 }
-                _ => {
+                w.has_letter |= f.letter;
+                nt.scripts.arabic += usize::from(f.arabic);
+                nt.scripts.latin += usize::from(f.latin);
+                if f.same {
+                    run.get_or_insert(i);
+                } else {
+                    flush(&mut nt, &mut run, i);
+                    nt.text.push(f.out);
+                }
+                w.orig_end = i + len;
+                i += len;
+                continue;
+            }
+            flush(&mut nt, &mut run, i);
+            linear_open = false;
+            match f.kind {
+                FastKind::Drop => {
+                    if f.attached && w.start.is_some() {
+                        w.orig_end = i + len;
+                    }
+                }
+                FastKind::Space => nt.end_word(&mut w, i),
+                FastKind::Punct => {
+                    nt.end_word(&mut w, i);
+                    let ns = nt.text.len();
+                    nt.segs.push(Segment {
+                        norm: ns as u32,
+                        orig: i as u32,
+                    });
+                    nt.text.push(f.out);
+                    nt.close_token(ns, i..i + len, TokenKind::Punct, i + len);
+                }
+                FastKind::Linear | FastKind::General => {
                     let c = orig[i..].chars().next().expect("i is a char boundary");
                     nt.step_decoded(&mut w, i, c);
-                    i += c.len_utf8();
                 }
             }
+            i += len;
         }
+        flush(&mut nt, &mut run, orig.len());
         nt.end_word(&mut w, orig.len());
+        nt.index_blocks();
         nt
     }
 
-    /// [`NormText::step`] for a character outside the fast tables (kept out of line: the loop
-    /// above stays small).
-    #[inline(never)]
-    fn step_decoded(&mut self, w: &mut Word, i: usize, c: char) {
-        self.step(w, i, c.len_utf8(), &CharInfo::of(c), Fold::Of(c));
+    /// Fills [`NormText::block_seg`].
+    fn index_blocks(&mut self) {
+        let blocks = self.text.len().div_ceil(BLOCK);
+        self.block_seg.reserve_exact(blocks);
+        let mut at = 0;
+        for b in 0..blocks {
+            let pos = (b * BLOCK) as u32;
+            while self.segs.get(at + 1).is_some_and(|s| s.norm <= pos) {
+                at += 1;
+            }
+            self.block_seg.push(at as u32);
+        }
     }
 
-    /// Takes the character at original byte `i` (`len` bytes, described by `info`, folding to
-    /// `fold`).
-    #[inline(always)]
-    fn step(&mut self, w: &mut Word, i: usize, len: usize, info: &CharInfo, fold: Fold) {
-        let push = |nt: &mut NormText| match fold {
-            Fold::Short(f) => nt.push_short(f, i),
-            Fold::Of(c) => nt.push_char(c, i),
-        };
+    /// Takes the character `c` at original byte `i`, outside the fast tables' hot path (kept out
+    /// of line: the loop above stays small).
+    #[inline(never)]
+    fn step_decoded(&mut self, w: &mut Word, i: usize, c: char) {
+        let len = c.len_utf8();
+        let info = CharInfo::of(c);
         match info.class {
             Class::Word => {
-                w.begin(self.text.len(), i);
+                let ns = self.text.len();
+                if w.start.is_none() {
+                    w.start = Some((ns, i));
+                    w.has_letter = false;
+                }
                 w.has_letter |= info.letter;
                 self.scripts.arabic += usize::from(info.script == SCRIPT_ARABIC);
                 self.scripts.latin += usize::from(info.script == SCRIPT_LATIN);
-                push(self);
+                if fold::push_folded(c, &mut self.text) {
+                    self.segs.push(Segment {
+                        norm: ns as u32,
+                        orig: i as u32,
+                    });
+                }
                 w.orig_end = i + len;
             }
             Class::Space => self.end_word(w, i),
@@ -128,7 +228,12 @@ impl NormText {
             Class::Punct => {
                 self.end_word(w, i);
                 let ns = self.text.len();
-                push(self);
+                if fold::push_folded(c, &mut self.text) {
+                    self.segs.push(Segment {
+                        norm: ns as u32,
+                        orig: i as u32,
+                    });
+                }
                 self.close_token(ns, i..i + len, TokenKind::Punct, i + len);
             }
         }
@@ -147,28 +252,6 @@ impl NormText {
         }
     }
 
-    /// Appends a folded character of one or two bytes that comes from the character at
-    /// `orig_at`.
-    #[inline(always)]
-    fn push_short(&mut self, f: char, orig_at: usize) {
-        self.text.push(f);
-        let at = orig_at as u32;
-        if f.len_utf8() == 1 {
-            self.src.push(at);
-        } else {
-            self.src.extend_from_slice(&[at, at]);
-        }
-    }
-
-    fn push_char(&mut self, c: char, orig_at: usize) {
-        let before = self.text.len();
-        if !fold::push_folded(c, &mut self.text) {
-            return;
-        }
-        let added = self.text.len() - before;
-        self.src.extend(std::iter::repeat_n(orig_at as u32, added));
-    }
-
     fn close_token(&mut self, ns: usize, orig: Range<usize>, kind: TokenKind, sep_at: usize) {
         if self.text.len() == ns {
             return; // every character folded away
@@ -178,17 +261,37 @@ impl NormText {
             orig,
             kind,
         });
+        self.segs.push(Segment {
+            norm: self.text.len() as u32,
+            orig: sep_at as u32,
+        });
         self.text.push(' ');
-        self.src.push(sep_at as u32);
+    }
+
+    /// The original byte offset of the character that produced normalized byte `pos`.
+    fn src(&self, pos: usize) -> usize {
+        let mut at = self.block_seg[pos >> BLOCK_BITS] as usize;
+        while self
+            .segs
+            .get(at + 1)
+            .is_some_and(|s| s.norm as usize <= pos)
+        {
+            at += 1;
+        }
+        let s = self.segs[at];
+        if s.orig & LINEAR == 0 {
+            return s.orig as usize;
+        }
+        (s.orig & !LINEAR) as usize + (pos - s.norm as usize)
     }
 
     /// Maps a byte range of the normalized text that starts and ends inside tokens back to the
     /// original text. The end covers the whole original character of the last normalized byte
     /// and the diacritics attached to it. `orig` must be the text this was built from.
     pub fn orig_range(&self, orig: &str, norm: Range<usize>) -> Range<usize> {
-        debug_assert!(norm.start < norm.end && norm.end <= self.src.len());
-        let start = self.src[norm.start] as usize;
-        let last = self.src[norm.end - 1] as usize;
+        debug_assert!(norm.start < norm.end && norm.end <= self.text.len());
+        let start = char_start(orig, self.src(norm.start));
+        let last = char_start(orig, self.src(norm.end - 1));
         let mut chars = orig[last..].chars();
         let mut end = last + chars.next().map_or(0, char::len_utf8);
         for c in chars {
@@ -221,6 +324,15 @@ impl NormText {
     }
 }
 
+/// The start of the character of `s` that contains byte `at` (a byte of a linear segment may
+/// sit inside a multi-byte character).
+fn char_start(s: &str, mut at: usize) -> usize {
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// The word being built: (normalized start, original start), where its last character ends
 /// in the original, and whether it has a letter (else it is a number).
 #[derive(Default)]
@@ -228,16 +340,6 @@ struct Word {
     start: Option<(usize, usize)>,
     orig_end: usize,
     has_letter: bool,
-}
-
-impl Word {
-    #[inline(always)]
-    fn begin(&mut self, norm_at: usize, orig_at: usize) {
-        if self.start.is_none() {
-            self.start = Some((norm_at, orig_at));
-            self.has_letter = false;
-        }
-    }
 }
 
 const SCRIPT_OTHER: u8 = 0;
@@ -256,14 +358,6 @@ fn script_of(c: char) -> u8 {
         | 0xFE70..=0xFEFC => SCRIPT_ARABIC,
         _ => SCRIPT_OTHER,
     }
-}
-
-/// How a character folds: to a known character of one or two bytes, or as
-/// [`fold::push_folded`] says.
-#[derive(Clone, Copy)]
-enum Fold {
-    Short(char),
-    Of(char),
 }
 
 /// What normalization needs to know about a character besides its fold.
@@ -288,31 +382,63 @@ impl CharInfo {
     }
 }
 
+/// How the main loop takes a character of the fast tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FastKind {
+    /// A word character that folds to one character of the same UTF-8 length.
+    Linear,
+    /// Dropped.
+    Drop,
+    /// Separates words.
+    Space,
+    /// A punctuation character that folds to one character of at most two bytes.
+    Punct,
+    /// Anything else (a fold that changes the length or gives several characters): the general
+    /// path.
+    General,
+}
+
 /// A character of the fast tables, computed once with [`CharInfo::of`] and
 /// [`fold::push_folded`] so that the fast and the general path agree.
 #[derive(Clone, Copy)]
 struct Fast {
-    info: CharInfo,
-    /// The folded character, when the fold is one character of at most two bytes in UTF-8.
+    kind: FastKind,
+    /// The folded character (for [`FastKind::Linear`] and [`FastKind::Punct`]).
     out: char,
-    /// Whether `out` holds the fold (else the general path handles the character).
-    short: bool,
+    /// Whether `out` is the character itself (its bytes are copied as they are).
+    same: bool,
+    /// A word character that is not a digit.
+    letter: bool,
+    /// An Arabic letter (counted for language detection).
+    arabic: bool,
+    /// A Latin letter (counted for language detection).
+    latin: bool,
+    /// A dropped mark that belongs to the letter before it.
+    attached: bool,
 }
 
 impl Fast {
     fn of(cp: u32) -> Fast {
         let c = char::from_u32(cp).expect("ASCII and the Arabic block are valid");
+        let info = CharInfo::of(c);
         let mut folded = String::new();
         fold::push_folded(c, &mut folded);
         let mut chars = folded.chars();
-        let (out, short) = match (chars.next(), chars.next()) {
-            (Some(f), None) if f.len_utf8() <= 2 => (f, true),
-            _ => ('\0', false),
+        let (kind, out) = match (info.class, chars.next(), chars.next()) {
+            (Class::Word, Some(f), None) if f.len_utf8() == c.len_utf8() => (FastKind::Linear, f),
+            (Class::Drop, ..) => (FastKind::Drop, '\0'),
+            (Class::Space, ..) => (FastKind::Space, '\0'),
+            (Class::Punct, Some(f), None) if f.len_utf8() <= 2 => (FastKind::Punct, f),
+            _ => (FastKind::General, '\0'),
         };
         Fast {
-            info: CharInfo::of(c),
+            kind,
             out,
-            short,
+            same: out == c,
+            letter: info.letter,
+            arabic: info.class == Class::Word && info.script == SCRIPT_ARABIC,
+            latin: info.class == Class::Word && info.script == SCRIPT_LATIN,
+            attached: info.attached,
         }
     }
 }
