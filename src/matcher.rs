@@ -398,6 +398,43 @@ mod tests {
         };
     }
 
+    #[test]
+    fn prefixes_are_exactly_the_listed_ones() {
+        // Every sequence of up to four of these letters, checked against the lists as written.
+        let names = [
+            "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
+        ];
+        let terms = [
+            "ال", "وال", "فال", "بال", "كال", "وبال", "فبال", "وكال", "فكال", "لل", "ولل", "فلل",
+        ];
+        let lil = ["ل", "ول", "فل"];
+        let letters = ["و", "ف", "ب", "ل", "ك", "ا", "ي", "م"];
+        let mut all = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = all
+                .iter()
+                .flat_map(|p| letters.iter().map(move |l| format!("{p}{l}")))
+                .collect();
+            all.extend(longer);
+        }
+        all.sort();
+        all.dedup();
+        for p in &all {
+            let p = p.as_str();
+            assert_eq!(prefix_ok(p, true, Mode::Name), lil.contains(&p), "{p}");
+            assert_eq!(prefix_ok(p, true, Mode::Term), lil.contains(&p), "{p}");
+            assert_eq!(prefix_ok(p, false, Mode::Name), names.contains(&p), "{p}");
+            assert_eq!(
+                prefix_ok(p, false, Mode::Term),
+                names.contains(&p) || terms.contains(&p),
+                "{p}"
+            );
+        }
+        for p in ["x", "وx", "\u{064E}", "ووووو"] {
+            assert!(!prefix_ok(p, false, Mode::Term), "{p}");
+        }
+    }
+
     const NAMES: [&str; 6] = [
         "روسيا",
         "الكرملين",
