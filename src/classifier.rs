@@ -735,15 +735,16 @@ impl Classifier {
                 _ => String::new(),
             };
             let mentions = cands
-                .iter()
+                .into_iter()
                 .map(|c| Mention {
                     start: at(c.field, c.orig.start),
                     end: at(c.field, c.orig.end),
                     text: first_orig(c.field, &c.orig),
-                    rule_id: c.rule_id.to_string(),
+                    // One exact allocation (`to_string` would go through `Display`).
+                    rule_id: String::from(&*c.rule_id),
                     confidence: c.confidence,
                     value: value.clone(),
-                    role: c.role.clone(),
+                    role: c.role,
                     field: c.field,
                 })
                 .collect();
