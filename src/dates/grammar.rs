@@ -80,63 +80,160 @@ impl View {
     }
 }
 
-/// A one-hash Bloom filter over the lexicon keys (their first eight bytes and length), so that
-/// most tokens of a text are ruled out without a hash-map lookup. Eight bytes are four Arabic
-/// letters: with fewer, the words starting with ال would share a few slots.
+/// The lexicon keys in an open-addressing table probed with a key's first eight bytes and its
+/// length (see [`head`]): a token that is no key, most of a text, costs one multiply and a slot
+/// read or two, and no string is hashed or built (the Bloom filter and hash map it replaces
+/// hashed every hit twice and built "ال" + word for "لل" words).
 #[derive(Clone, Debug, Default)]
-pub(super) struct KeyFilter {
-    bits: Vec<u64>,
+pub(super) struct Keys {
+    /// Index + 1 into `keys`, 0 for an empty slot; a power of two at least four times the number
+    /// of keys, so that a miss reads about 1.4 slots (linear probing).
+    slots: Vec<u32>,
+    /// `slots.len() == 1 << bits`.
+    bits: u32,
+    keys: Vec<Key>,
 }
 
-/// "ال", which [`KeyFilter::may_contain_al`] puts before a word without building the key.
+/// One lexicon key with its entries.
+#[derive(Clone, Debug)]
+struct Key {
+    /// [`head`] of `text`.
+    head: u64,
+    text: Box<[u8]>,
+    list: Vec<Entry>,
+    /// Whether an entry can start a match ([`Meaning::can_start`]), so [`Cx::new`] need not look.
+    starts: bool,
+}
+
+/// "ال", which [`Keys::get_al`] puts before a word without building the key.
 const AL: &[u8] = "ال".as_bytes();
 
-impl KeyFilter {
-    /// Two kilobytes, which stay in the L1 cache; a few hundred keys set about 2% of the bits.
-    const LOG_BITS: u32 = 14;
-
-    pub(super) fn new(lex: &Lexicon) -> KeyFilter {
-        let mut bits = vec![0u64; (1 << Self::LOG_BITS) / 64];
-        for k in lex.keys() {
-            let h = Self::slot(head(k.as_bytes()), k.len());
-            bits[h / 64] |= 1 << (h % 64);
+impl Keys {
+    pub(super) fn new(lex: Lexicon) -> Keys {
+        let bits = (4 * lex.len()).next_power_of_two().max(16).trailing_zeros();
+        let mut t = Keys {
+            slots: vec![0; 1 << bits],
+            bits,
+            keys: Vec::with_capacity(lex.len()),
+        };
+        for (text, list) in lex {
+            let b = text.as_bytes();
+            let mut h = t.slot(head(b), b.len());
+            while t.slots[h] != 0 {
+                h = (h + 1) & (t.slots.len() - 1);
+            }
+            t.keys.push(Key {
+                head: head(b),
+                text: b.into(),
+                starts: list.iter().any(|e| e.meaning.can_start()),
+                list,
+            });
+            t.slots[h] = t.keys.len() as u32;
         }
-        KeyFilter { bits }
+        t
     }
 
-    /// The bit of a key of `len` bytes whose first eight are `head`.
-    fn slot(head: u64, len: usize) -> usize {
+    pub(super) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The first slot of a key of `len` bytes whose first eight are `head`.
+    fn slot(&self, head: u64, len: usize) -> usize {
         let x = head ^ (len as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::LOG_BITS)) as usize
+        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize
     }
 
-    /// Whether a key of `len` bytes whose [`head`] is `head` may be in the lexicon.
-    fn may_contain(&self, head: u64, len: usize) -> bool {
-        let h = Self::slot(head, len);
-        self.bits
-            .get(h / 64)
-            .is_some_and(|w| w & (1 << (h % 64)) != 0)
+    /// The key of `len` bytes whose first eight (zero-padded) are `head` and whose bytes after
+    /// the eighth are `tail`. Equal heads and lengths mean equal first eight bytes.
+    #[inline]
+    fn probe(&self, head: u64, len: usize, tail: &[u8]) -> Option<&Key> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut h = self.slot(head, len);
+        loop {
+            let k = self.keys.get((self.slots[h] as usize).checked_sub(1)?)?;
+            if k.head == head && k.text.len() == len && k.text.get(8..).unwrap_or_default() == tail
+            {
+                return Some(k);
+            }
+            h = (h + 1) & mask;
+        }
     }
 
-    /// Whether "ال" + `rest` may be a key, without building it.
-    fn may_contain_al(&self, rest: &str) -> bool {
+    /// The key `b`, whose [`head`] is `b_head`.
+    #[inline]
+    fn get_headed(&self, b: &[u8], b_head: u64) -> Option<&Key> {
+        self.probe(b_head, b.len(), b.get(8..).unwrap_or_default())
+    }
+
+    #[inline]
+    fn get(&self, b: &[u8]) -> Option<&Key> {
+        self.get_headed(b, head(b))
+    }
+
+    /// The key "ال" + `rest`, without building it.
+    fn get_al(&self, rest: &[u8]) -> Option<&Key> {
         // The article's four bytes, then the first four of `rest` (the others shift out).
-        let head = head(AL) | head(rest.as_bytes()) << 32;
-        self.may_contain(head, AL.len() + rest.len())
+        let head = head(AL) | head(rest) << 32;
+        self.probe(
+            head,
+            AL.len() + rest.len(),
+            rest.get(4..).unwrap_or_default(),
+        )
     }
 }
 
-/// The first eight bytes of `b` as a little-endian number, zero-padded.
+/// The first eight bytes of `b` as a little-endian number, zero-padded. A shorter slice is read
+/// as two overlapping halves (bytes 0.. and ..len), which agree where they overlap: no loop for
+/// the many short tokens.
 fn head(b: &[u8]) -> u64 {
-    match b.first_chunk::<8>() {
-        Some(h) => u64::from_le_bytes(*h),
-        None => b.iter().rev().fold(0, |h, &x| h << 8 | u64::from(x)),
+    let n = b.len();
+    if let Some(h) = b.first_chunk::<8>() {
+        return u64::from_le_bytes(*h);
+    }
+    let (lo, hi, k) = match (b.first_chunk::<4>(), b.first_chunk::<2>()) {
+        (Some(lo), _) => (
+            u64::from(u32::from_le_bytes(*lo)),
+            u64::from(u32::from_le_bytes(
+                b[n - 4..].try_into().unwrap_or_default(),
+            )),
+            n - 4,
+        ),
+        (None, Some(lo)) => (
+            u64::from(u16::from_le_bytes(*lo)),
+            u64::from(u16::from_le_bytes(
+                b[n - 2..].try_into().unwrap_or_default(),
+            )),
+            n - 2,
+        ),
+        (None, None) => return b.first().map_or(0, |&x| u64::from(x)),
+    };
+    lo | hi << (8 * k)
+}
+
+/// The two UTF-8 bytes of a letter between U+0080 and U+07FF, as a big-endian number.
+const fn utf8_pair(c: char) -> u16 {
+    let c = c as u32;
+    ((0xC0 | c >> 6) << 8 | (0x80 | c & 0x3F)) as u16
+}
+
+/// The two bytes of `b` at `k` as a big-endian number (0 past the end).
+fn pair_at(b: &[u8], k: usize) -> u16 {
+    match b.get(k..k + 2) {
+        Some(&[x, y]) => u16::from_be_bytes([x, y]),
+        _ => 0,
     }
 }
 
-/// The proclitics a token starts with, read from its first three characters: exactly the
-/// prefixes `strip_prefix` would find among `CLITICS` (و ف ب ل ك, and و/ف + ب/ل/ك) and
-/// "لل"/"ولل"/"فلل", without trying them one by one. Each of these letters is two bytes in UTF-8.
+const WAW: u16 = utf8_pair('و');
+const FA: u16 = utf8_pair('ف');
+const BA: u16 = utf8_pair('ب');
+const LAM: u16 = utf8_pair('ل');
+const KAF: u16 = utf8_pair('ك');
+
+/// The proclitics a token starts with, read from its first six bytes: exactly the prefixes
+/// `strip_prefix` would find among `CLITICS` (و ف ب ل ك, and و/ف + ب/ل/ك) and "لل"/"ولل"/"فلل",
+/// without trying them one by one. Each of these letters is two bytes in UTF-8, and a lead byte
+/// at offset 0 of a token starts a character, so comparing byte pairs compares letters.
 #[derive(Clone, Copy, Default)]
 struct Proclitics {
     /// The first letter is one of و ف ب ل ك.
@@ -153,21 +250,20 @@ struct Proclitics {
 impl Proclitics {
     // Inlined: it runs for every token of a text.
     #[inline(always)]
-    fn of(tok: &str) -> Proclitics {
-        let mut cs = tok.chars();
-        let c1 = cs.next();
-        if !matches!(c1, Some('و' | 'ف' | 'ب' | 'ل' | 'ك')) {
+    fn of(tok: &[u8]) -> Proclitics {
+        let c1 = pair_at(tok, 0);
+        if !matches!(c1, WAW | FA | BA | LAM | KAF) {
             return Proclitics::default();
         }
-        let (c2, c3) = (cs.next(), cs.next());
-        let conj = matches!(c1, Some('و' | 'ف'));
+        let (c2, c3) = (pair_at(tok, 2), pair_at(tok, 4));
+        let conj = matches!(c1, WAW | FA);
         Proclitics {
             one: true,
             conj,
-            two: conj && matches!(c2, Some('ب' | 'ل' | 'ك')),
+            two: conj && matches!(c2, BA | LAM | KAF),
             lal: match (c1, c2, c3) {
-                (Some('ل'), Some('ل'), _) => Some(2),
-                (Some('و' | 'ف'), Some('ل'), Some('ل')) => Some(4),
+                (LAM, LAM, _) => Some(2),
+                (WAW | FA, LAM, LAM) => Some(4),
                 _ => None,
             },
         }
@@ -177,97 +273,72 @@ impl Proclitics {
 /// Appends to `out` every lexicon list that token `tok` (whose [`head`] is `tok_head`) reaches,
 /// in the order the views look them up: the token itself, the token without و/ف (lax view), the
 /// token without a two-letter then a one-letter proclitic, and "ال" + the word after
-/// "لل"/"ولل"/"فلل" (clitic view). `key` is a buffer for the last.
-fn push_found<'a>(
-    tok: &str,
-    tok_head: u64,
-    lex: &'a Lexicon,
-    filter: &KeyFilter,
-    key: &mut String,
-    out: &mut Vec<Found<'a>>,
-) {
-    let get = |k: &str, h: u64| {
-        filter
-            .may_contain(h, k.len())
-            .then(|| lex.get(k))
-            .flatten()
-            .map(Vec::as_slice)
-    };
-    if let Some(list) = get(tok, tok_head) {
+/// "لل"/"ولل"/"فلل" (clitic view). Returns whether one of them can start a match.
+fn push_found<'a>(tok: &[u8], tok_head: u64, keys: &'a Keys, out: &mut Vec<Found<'a>>) -> bool {
+    let mut starts = false;
+    let mut push = |k: &'a Key, skip: usize, weak: bool, views: u8| {
+        starts |= k.starts;
         out.push(Found {
-            list,
-            skip: 0,
-            weak: false,
-            views: VIEW_EXACT | VIEW_LAX | VIEW_CLITIC,
+            list: &k.list,
+            skip,
+            weak,
+            views,
         });
+    };
+    if let Some(k) = keys.get_headed(tok, tok_head) {
+        push(k, 0, false, VIEW_EXACT | VIEW_LAX | VIEW_CLITIC);
     }
     let p = Proclitics::of(tok);
     if !p.one {
-        return;
+        return starts;
     }
-    // A word `r` after a proclitic of `skip` bytes (`conj`: و or ف) counts for the clitic view
-    // when it starts with ال, is a number or has three letters or more. `weak`: the key was
-    // reached by stripping a proclitic other than و/ف from a word that does not start with ال;
-    // day words are then refused ("لامس" is "touched", not ل + أمس).
-    let clitic = |r: &str, skip: usize, conj: bool, list: &'a [Entry]| {
-        let al = r.starts_with("ال") || all_digits(r);
-        (al || r.chars().count() >= 3).then_some(Found {
-            list,
-            skip,
-            weak: !(al || conj),
-            views: VIEW_CLITIC,
-        })
+    // A word `r` after a proclitic counts for the clitic view when it starts with ال, is a
+    // number or has three letters or more; `Some(al)` then says whether it starts with ال or is
+    // a number. `weak`: the key was reached by stripping a proclitic other than و/ف from a word
+    // that does not start with ال; day words are then refused ("لامس" is "touched", not ل + أمس).
+    let clitic = |r: &[u8]| {
+        let al = r.starts_with(AL) || all_digits(r);
+        let letters = || r.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+        (al || letters() >= 3).then_some(al)
     };
     let r1 = &tok[2..];
-    let l1 = get(r1, head(r1.as_bytes()));
-    if let Some(list) = l1.filter(|_| p.conj) {
-        out.push(Found {
-            list,
-            skip: 2,
-            weak: false,
-            views: VIEW_LAX,
-        });
+    let k1 = keys.get(r1);
+    if let Some(k) = k1.filter(|_| p.conj) {
+        push(k, 2, false, VIEW_LAX);
     }
     if p.two {
         let r2 = &tok[4..];
-        if let Some(f) = get(r2, head(r2.as_bytes())).and_then(|l| clitic(r2, 4, false, l)) {
-            out.push(f);
+        if let Some((k, al)) = keys.get(r2).and_then(|k| Some((k, clitic(r2)?))) {
+            push(k, 4, !al, VIEW_CLITIC);
         }
     }
-    if let Some(f) = l1.and_then(|list| clitic(r1, 2, p.conj, list)) {
-        out.push(f);
+    if let Some(k) = k1 {
+        if let Some(al) = clitic(r1) {
+            push(k, 2, !(al || p.conj), VIEW_CLITIC);
+        }
     }
     if let Some(skip) = p.lal {
-        let rest = &tok[skip + "ل".len()..];
-        let list = if !rest.is_empty() && filter.may_contain_al(rest) {
-            key.clear();
-            key.push_str("ال");
-            key.push_str(rest);
-            lex.get(key.as_str())
-        } else {
-            None
-        };
-        if let Some(list) = list {
-            out.push(Found {
-                list,
-                skip,
-                weak: false,
-                views: VIEW_CLITIC,
-            });
+        let rest = &tok[skip + LAM_LEN..];
+        if let Some(k) = (!rest.is_empty()).then(|| keys.get_al(rest)).flatten() {
+            push(k, skip, false, VIEW_CLITIC);
         }
     }
+    starts
 }
+
+/// Bytes of ل in UTF-8.
+const LAM_LEN: usize = "ل".len();
 
 /// One text being read.
 pub(super) struct Cx<'a> {
-    /// Every lexicon list the views of each token reach, token after token (hash lookups done
-    /// once, not per rule); token `i` has `found[at[i]..at[i + 1]]`.
+    /// Every lexicon list the views of each token reach, token after token (lookups done once,
+    /// not per rule); token `i` has `found[at[i]..at[i + 1]]`.
     found: Vec<Found<'a>>,
     at: Vec<usize>,
-    /// Per token: whether it could start a date ([`Cx::may_start`]).
-    starts: Vec<bool>,
+    /// The tokens that could start a date, in order ([`Cx::starts`]).
+    starts: Vec<usize>,
     nt: &'a NormText,
-    lex: &'a Lexicon,
+    keys: &'a Keys,
     r: Option<Date>,
 }
 
@@ -280,37 +351,30 @@ fn digit_in(w: u64) -> bool {
     x.wrapping_sub(10 * ONES) & !x & (0x80 * ONES) != 0
 }
 
-fn all_digits(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+fn all_digits(s: impl AsRef<[u8]>) -> bool {
+    let s = s.as_ref();
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
 }
 
 impl<'a> Cx<'a> {
-    pub(super) fn new(
-        nt: &'a NormText,
-        lex: &'a Lexicon,
-        filter: &KeyFilter,
-        r: Option<Date>,
-    ) -> Cx<'a> {
+    pub(super) fn new(nt: &'a NormText, keys: &'a Keys, r: Option<Date>) -> Cx<'a> {
         let n = nt.tokens.len();
         // Room for a hit every four tokens: about one token in seven reaches the lexicon in news.
         let mut found = Vec::with_capacity(n / 4);
         let mut at = Vec::with_capacity(n + 1);
-        let mut starts = Vec::with_capacity(n);
-        let mut key = String::new();
+        let mut starts = Vec::with_capacity(n / 16);
         at.push(0);
-        for t in &nt.tokens {
-            let tok = &nt.text[t.norm.clone()];
-            let first = found.len();
-            let head = head(tok.as_bytes());
-            push_found(tok, head, lex, filter, &mut key, &mut found);
+        for (i, t) in nt.tokens.iter().enumerate() {
+            // Bytes: the lookups compare bytes, and a token range is on character boundaries.
+            let tok = &nt.text.as_bytes()[t.norm.clone()];
+            let head = head(tok);
             // A lexicon word (with or without clitics) that can start a match, or a digit among
             // the first eight bytes: every number pattern reads its digits at most six bytes into
-            // the token (after a proclitic and ال: "وال19").
-            let start = digit_in(head)
-                || found[first..]
-                    .iter()
-                    .any(|f| f.list.iter().any(|e| e.meaning.can_start()));
-            starts.push(start);
+            // the token (after a proclitic and ال: "وال19"). Punctuation never starts one.
+            let start = push_found(tok, head, keys, &mut found) || digit_in(head);
+            if start && t.kind != TokenKind::Punct {
+                starts.push(i);
+            }
             at.push(found.len());
         }
         Cx {
@@ -318,7 +382,7 @@ impl<'a> Cx<'a> {
             at,
             starts,
             nt,
-            lex,
+            keys,
             r,
         }
     }
@@ -346,7 +410,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub(super) fn is_punct(&self, i: usize) -> bool {
+    fn is_punct(&self, i: usize) -> bool {
         self.nt
             .tokens
             .get(i)
@@ -367,10 +431,11 @@ impl<'a> Cx<'a> {
         self.nt.tokens[end_tok - 1].norm.end
     }
 
-    /// Whether the token could start a date: a lexicon word (with or without clitics) that can
-    /// start a match, or a number (a digit among its first eight bytes).
-    pub(super) fn may_start(&self, i: usize) -> bool {
-        self.starts[i]
+    /// The tokens that could start a date, in order: not punctuation, and a lexicon word (with
+    /// or without clitics) that can start a match or a number (a digit among its first eight
+    /// bytes). The others cannot, so [`DateRules::find`](super::DateRules::find) skips them.
+    pub(super) fn starts(&self) -> &[usize] {
+        &self.starts
     }
 
     /// The longest lexicon entry at token `i` whose meaning `f` keeps.
@@ -431,7 +496,7 @@ impl<'a> Cx<'a> {
         }
         // The first entry of CLITICS that leaves a number: a one-letter proclitic (two bytes)
         // before a digit, or a two-letter one; at most one of them does.
-        let p = Proclitics::of(tok);
+        let p = Proclitics::of(tok.as_bytes());
         let skip = if p.one && digit_at(2) {
             2
         } else if p.two && digit_at(4) {
@@ -514,8 +579,9 @@ impl<'a> Cx<'a> {
         };
         if !suffix.is_empty() {
             let ah = self
-                .lex
-                .get(suffix)?
+                .keys
+                .get(suffix.as_bytes())?
+                .list
                 .iter()
                 .find(|e| e.rest.is_empty())
                 .and_then(|e| mark(e.meaning))?;
@@ -1233,12 +1299,12 @@ mod tests {
 
     /// The lookups of the former `Cx::new`: every entry of `CLITICS`, "لل", "ولل" and "فلل"
     /// tried with `strip_prefix`, each candidate key built as a `String`.
-    fn reference<'a>(tok: &str, lex: &'a Lexicon) -> Vec<Found<'a>> {
+    fn reference<'a>(tok: &str, keys: &'a Keys) -> Vec<Found<'a>> {
         let mut v = Vec::new();
         let mut push = |key: &str, skip: usize, weak: bool, views: u8| {
-            if let Some(list) = lex.get(key) {
+            if let Some(k) = keys.get(key.as_bytes()) {
                 v.push(Found {
-                    list,
+                    list: &k.list,
                     skip,
                     weak,
                     views,
@@ -1281,13 +1347,12 @@ mod tests {
     #[test]
     fn proclitics_match_strip_prefix() {
         let lex = super::super::lexicon::build("dates.toml", RULES).expect("dates.toml");
-        let filter = KeyFilter::new(&lex);
         let mut words: Vec<String> = lex.keys().cloned().collect();
+        let keys = Keys::new(lex);
         words.extend(
             ["", "ا", "ال", "ل", "لل", "19", "2024", "abc", "امس", "بين"].map(String::from),
         );
         let letters = ["", "و", "ف", "ب", "ل", "ك", "ا", "ال", "لل"];
-        let mut key = String::new();
         let mut checked = 0;
         for a in letters {
             for b in letters {
@@ -1296,15 +1361,52 @@ mod tests {
                         let tok = format!("{a}{b}{c}{w}");
                         let mut got = Vec::new();
                         let h = head(tok.as_bytes());
-                        push_found(&tok, h, &lex, &filter, &mut key, &mut got);
-                        let want = reference(&tok, &lex);
+                        let starts = push_found(tok.as_bytes(), h, &keys, &mut got);
+                        let want = reference(&tok, &keys);
                         assert!(same(&got, &want), "{tok:?}");
+                        let can_start = |f: &Found| f.list.iter().any(|e| e.meaning.can_start());
+                        assert_eq!(starts, want.iter().any(can_start), "{tok:?}");
                         checked += usize::from(!want.is_empty());
                     }
                 }
             }
         }
         assert!(checked > 1000, "{checked}");
+    }
+
+    /// The table finds every key with its entries, "ال" + word like the built key, and nothing
+    /// else (prefixes, extensions and other words of the same length and head).
+    #[test]
+    fn keys_find_exactly_the_lexicon() {
+        let lex = super::super::lexicon::build("dates.toml", RULES).expect("dates.toml");
+        let keys = Keys::new(lex.clone());
+        assert!(Keys::default().get(b"x").is_none() && Keys::default().get_al(b"x").is_none());
+        let mut probes: Vec<String> = lex.keys().cloned().collect();
+        for k in lex.keys() {
+            probes.extend([format!("{k}x"), format!("{k}\0"), format!("x{k}")]);
+            probes.extend(k.char_indices().map(|(i, _)| k[..i].to_owned()));
+            let mut b = k.clone().into_bytes();
+            *b.last_mut().expect("non-empty") ^= 1;
+            probes.extend(String::from_utf8(b).ok());
+        }
+        for p in &probes {
+            let got = keys.get(p.as_bytes());
+            assert_eq!(
+                got.map(|k| &k.text[..]),
+                lex.get_key_value(p).map(|(k, _)| k.as_bytes())
+            );
+            if let (Some(k), Some(list)) = (got, lex.get(p)) {
+                assert!(k
+                    .list
+                    .iter()
+                    .map(|e| e.meaning)
+                    .eq(list.iter().map(|e| e.meaning)));
+            }
+            if let Some(rest) = p.strip_prefix("ال") {
+                let al = keys.get_al(rest.as_bytes()).map(|k| &k.text[..]);
+                assert_eq!(al, got.map(|k| &k.text[..]), "{p:?}");
+            }
+        }
     }
 
     #[test]

@@ -88,8 +88,7 @@ mod tests;
 /// Month, weekday and relative-date lexicons from `rules/dates.toml`.
 #[derive(Clone, Debug, Default)]
 pub struct DateRules {
-    lex: lexicon::Lexicon,
-    filter: grammar::KeyFilter,
+    keys: grammar::Keys,
 }
 
 /// One date expression found in the normalized text.
@@ -108,35 +107,31 @@ pub struct DateMatch {
 impl DateRules {
     /// Parses and validates `dates.toml`; `path` is used in error messages.
     pub fn from_toml(path: &str, src: &str) -> Result<DateRules, Vec<RuleError>> {
-        let lex = lexicon::build(path, src)?;
-        let filter = grammar::KeyFilter::new(&lex);
-        Ok(DateRules { lex, filter })
+        let keys = grammar::Keys::new(lexicon::build(path, src)?);
+        Ok(DateRules { keys })
     }
 
     /// Finds the date expressions of a text; `reference` resolves relative ones.
     pub fn find(&self, nt: &NormText, reference: Option<jiff::civil::Date>) -> Vec<DateMatch> {
         let mut out = Vec::new();
-        if self.lex.is_empty() {
+        if self.keys.is_empty() {
             return out;
         }
-        let cx = grammar::Cx::new(nt, &self.lex, &self.filter, reference);
-        let mut i = 0;
-        while i < cx.len() {
-            if cx.is_punct(i) || !cx.may_start(i) {
-                i += 1;
+        let cx = grammar::Cx::new(nt, &self.keys, reference);
+        // The first token not inside the last match.
+        let mut next = 0;
+        for &i in cx.starts() {
+            if i < next {
                 continue;
             }
-            match cx.best_at(i) {
-                Some(c) if c.end > i => {
-                    out.push(DateMatch {
-                        norm: c.start..cx.norm_end(c.end),
-                        value: c.value,
-                        rule_id: c.rule.to_owned(),
-                        confidence: c.conf,
-                    });
-                    i = c.end;
-                }
-                _ => i += 1,
+            if let Some(c) = cx.best_at(i).filter(|c| c.end > i) {
+                out.push(DateMatch {
+                    norm: c.start..cx.norm_end(c.end),
+                    value: c.value,
+                    rule_id: c.rule.to_owned(),
+                    confidence: c.conf,
+                });
+                next = c.end;
             }
         }
         out
