@@ -71,14 +71,31 @@ pub struct Group {
 }
 
 /// One payload of a compiled string, with the conditions under which it applies.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug)]
 struct Entry {
+    payload: u32,
+    /// Index into [`Matcher::exacts`] of the text the original must equal, or [`NO_EXACT`].
+    exact: u32,
     group: u8,
     /// Compiled without the alef of ال: valid only after a clitic ending in ل.
     lil: bool,
-    /// When set, the original text must equal this exactly.
-    exact: Option<Box<str>>,
-    payload: u32,
+}
+
+/// The first 16 bytes of `s`, zero-padded, as a big-endian number: comparing these orders
+/// strings as their bytes do, except between strings that share their first 16 bytes.
+fn prefix_key(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// [`Entry::exact`] of a pattern without a case-sensitive form.
+const NO_EXACT: u32 = u32::MAX;
+
+/// The text the original must equal for `e` to apply, if any.
+fn exact_str<'a>(exacts: &'a [Box<str>], e: &Entry) -> Option<&'a str> {
+    exacts.get(e.exact as usize).map(|x| &**x)
 }
 
 /// A match in the normalized text.
@@ -102,6 +119,8 @@ pub struct Matcher {
     /// Per compiled string: whether it is a stem (no trailing space), and its entries.
     strings: Vec<(bool, Range<u32>)>,
     entries: Vec<Entry>,
+    /// The texts of the case-sensitive forms, indexed by [`Entry::exact`].
+    exacts: Vec<Box<str>>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -146,59 +165,80 @@ impl Matcher {
     /// Compiles patterns of several groups into one automaton; [`Matcher::find_groups`] reports
     /// each group's hits apart, as if each group had its own matcher.
     pub fn grouped(patterns: &[Pattern], groups: &[Group]) -> Matcher {
-        // (compiled string, entry); sorting groups equal strings without hashing or cloning keys.
-        let mut all: Vec<(String, Entry)> = Vec::with_capacity(patterns.len() + patterns.len() / 4);
+        // Every compiled string is written once into one buffer; sorting (span, entry) pairs
+        // groups equal strings without an allocation per string, and the automaton is built
+        // from slices of that buffer.
+        let capacity = patterns
+            .iter()
+            .map(|p| (p.norm.len() + 1) * (1 + usize::from(p.norm.starts_with("ال"))))
+            .sum();
+        let mut buf = String::with_capacity(capacity);
+        let mut exacts: Vec<Box<str>> = Vec::new();
+        let mut all: Vec<(u128, Range<u32>, Entry)> =
+            Vec::with_capacity(patterns.len() + patterns.len() / 4);
         for p in patterns.iter().filter(|p| !p.norm.is_empty()) {
             assert!(
                 (p.group as usize) < groups.len(),
                 "pattern group {} is not declared",
                 p.group
             );
-            let mut compiled = String::with_capacity(p.norm.len() + 1);
-            compiled.push_str(&p.norm);
-            if !p.stem {
-                compiled.push(' ');
-            }
-            let exact = p.exact.as_deref().map(Box::from);
-            if let Some(rest) = compiled.strip_prefix("ال") {
-                if rest.chars().count() >= 2 {
-                    let e = Entry {
-                        group: p.group,
-                        lil: true,
-                        exact: exact.clone(),
-                        payload: p.payload,
-                    };
-                    all.push((format!("ل{rest}"), e));
+            let exact = p.exact.as_deref().map_or(NO_EXACT, |x| {
+                exacts.push(x.into());
+                (exacts.len() - 1) as u32
+            });
+            let entry = |lil| Entry {
+                payload: p.payload,
+                exact,
+                group: p.group,
+                lil,
+            };
+            let span = |buf: &mut String, prefix: &str, norm: &str| {
+                let start = buf.len() as u32;
+                buf.push_str(prefix);
+                buf.push_str(norm);
+                if !p.stem {
+                    buf.push(' ');
+                }
+                start..buf.len() as u32
+            };
+            if let Some(rest) = p.norm.strip_prefix("ال") {
+                // The compiled string without its alef, when what follows ال is two characters
+                // or more (the trailing space counts).
+                if rest.chars().count() + usize::from(!p.stem) >= 2 {
+                    all.push((0, span(&mut buf, "ل", rest), entry(true)));
                 }
             }
-            all.push((
-                compiled,
-                Entry {
-                    group: p.group,
-                    lil: false,
-                    exact,
-                    payload: p.payload,
-                },
-            ));
+            all.push((0, span(&mut buf, "", &p.norm), entry(false)));
         }
-        all.sort_unstable();
-        all.dedup();
+        let text = |r: &Range<u32>| &buf[r.start as usize..r.end as usize];
+        for (prefix, r, _) in &mut all {
+            *prefix = prefix_key(text(r));
+        }
+        let exact = |e: &Entry| exact_str(&exacts, e);
+        // Strings in byte order, then entries in (group, lil, exact, payload) order. The cached
+        // prefixes order most pairs without reading the strings.
+        let key =
+            |(_, r, e): &(u128, Range<u32>, Entry)| (text(r), e.group, e.lil, exact(e), e.payload);
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| key(a).cmp(&key(b))));
+        all.dedup_by(|a, b| key(a) == key(b));
         let mut strings: Vec<(bool, Range<u32>)> = Vec::new();
-        let mut keys: Vec<String> = Vec::new();
+        let mut keys: Vec<&str> = Vec::new();
         let mut entries = Vec::with_capacity(all.len());
-        for (s, e) in all {
+        for (_, r, e) in &all {
+            let s = text(r);
             if keys.last() != Some(&s) {
                 let at = entries.len() as u32;
                 strings.push((!s.ends_with(' '), at..at));
                 keys.push(s);
             }
-            entries.push(e);
+            entries.push(*e);
             strings.last_mut().expect("pushed above").1.end = entries.len() as u32;
         }
+        drop(all);
         let ac = (!keys.is_empty()).then(|| {
             CharwiseDoubleArrayAhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
-                .build_with_values(keys.iter().enumerate().map(|(i, s)| (s.as_str(), i as u32)))
+                .build_with_values(keys.iter().enumerate().map(|(i, s)| (s, i as u32)))
                 .expect("strings are unique, non-empty and within daachorse limits")
         });
         Matcher {
@@ -206,6 +246,7 @@ impl Matcher {
             groups: groups.to_vec(),
             strings,
             entries,
+            exacts,
         }
     }
 
@@ -283,9 +324,7 @@ impl Matcher {
         for entry in &self.entries[range.start as usize..range.end as usize] {
             let mode = self.groups[entry.group as usize].mode;
             if prefix_ok(prefix, entry.lil, mode)
-                && entry
-                    .exact
-                    .as_deref()
+                && exact_str(&self.exacts, entry)
                     .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x))
             {
                 out[entry.group as usize].push(Hit {
