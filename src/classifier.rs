@@ -173,9 +173,14 @@ impl Classifier {
             payload,
             group,
         };
-        for (i, e) in rules.entities.iter().enumerate() {
+        // A form is matched for the entity that owns it: reading `form_owner` once finds them
+        // without a key copy and a hash per form (the order does not matter to the matcher).
+        for ((norm, case_sensitive), &i) in &rules.form_owner {
+            let Some(e) = rules.entities.get(i) else {
+                continue;
+            };
             for f in &e.forms {
-                if rules.form_owner.get(&(f.norm.clone(), f.case_sensitive)) == Some(&i) {
+                if f.case_sensitive == *case_sensitive && f.norm == *norm {
                     pats.push(pat(
                         &f.norm,
                         f.case_sensitive.then(|| f.text.clone()),
@@ -184,6 +189,8 @@ impl Classifier {
                     ));
                 }
             }
+        }
+        for (i, e) in rules.entities.iter().enumerate() {
             pats.extend(e.short.iter().map(|s| pat(s, None, i as u32, G_SHORTS)));
         }
         pats.extend(
@@ -234,7 +241,7 @@ impl Classifier {
                 .map(|norm| pat(norm, None, 0, G_GIVEN)),
         );
         add_spelling_variants(&mut pats, &rules.spelling);
-        let mut counts: HashMap<EntityType, usize> = HashMap::new();
+        let mut counts: rustc_hash::FxHashMap<EntityType, usize> = Default::default();
         for e in &rules.entities {
             *counts.entry(e.entity_type).or_default() += 1;
         }
@@ -808,7 +815,14 @@ fn add_spelling_variants(pats: &mut Vec<Pattern>, spelling: &crate::rules::spell
     if added.is_empty() {
         return;
     }
-    let existing: HashSet<(u8, &str)> = pats.iter().map(|p| (p.group, p.norm.as_str())).collect();
+    // Only the strings of the variants are looked up, not every pattern hashed.
+    let wanted: rustc_hash::FxHashSet<(u8, &str)> =
+        added.iter().map(|a| (a.group, a.norm.as_str())).collect();
+    let existing: rustc_hash::FxHashSet<(u8, &str)> = pats
+        .iter()
+        .map(|p| (p.group, p.norm.as_str()))
+        .filter(|k| wanted.contains(k))
+        .collect();
     added.retain(|a| !existing.contains(&(a.group, a.norm.as_str())));
     pats.extend(added);
 }

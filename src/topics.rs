@@ -91,12 +91,19 @@ impl TopicEngine {
         let mut terms = Vec::new();
         let mut patterns = Vec::new();
         let mut topics = Vec::new();
-        let ids: HashMap<&str, usize> = rules
-            .entities
+        // The entities the topic rules name (the last of an id, should ids repeat): the
+        // gazetteer is read once, only these few ids are kept.
+        let mut ids: HashMap<&str, Option<usize>> = rules
+            .topics
             .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
+            .flat_map(|t| &t.entities)
+            .map(|(eid, _, _)| (eid.as_str(), None))
             .collect();
+        for (i, e) in rules.entities.iter().enumerate() {
+            if let Some(x) = ids.get_mut(e.id.as_str()) {
+                *x = Some(i);
+            }
+        }
         let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::default();
         for (ti, t) in rules.topics.iter().enumerate() {
             topics.push(CompiledTopic {
@@ -124,7 +131,7 @@ impl TopicEngine {
                 });
             }
             for (eid, w, rid) in &t.entities {
-                if let Some(&e) = ids.get(eid.as_str()) {
+                if let Some(&Some(e)) = ids.get(eid.as_str()) {
                     entity_signals
                         .entry(e)
                         .or_default()
