@@ -8,11 +8,11 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use khabar::model::{Document, EntityType};
-use khabar::rules::gazetteer::Form;
-use khabar::rules::{EntityDef, RuleSet};
-use khabar::text::normalize::normalize_form;
+use khabar::model::Document;
 use khabar::Classifier;
+
+#[path = "common/synthetic.rs"]
+mod synthetic;
 
 /// The allocator of the `khabar` binary, so the numbers are the server's.
 #[global_allocator]
@@ -71,65 +71,11 @@ fn default_rules(c: &mut Criterion) {
     g.finish();
 }
 
-/// Deterministic pseudo-random Arabic-looking names of 2–3 words.
-fn synthetic_names(n: usize) -> Vec<String> {
-    const SYL: [&str; 24] = [
-        "كا", "رو", "مي", "تا", "سو", "لي", "نو", "با", "دو", "في", "زا", "جو", "شي", "غا", "قو",
-        "هي", "طا", "فو", "صا", "ثي", "خو", "عا", "بي", "ضو",
-    ];
-    let mut state = 0x9E3779B97F4A7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    (0..n)
-        .map(|_| {
-            let words = 2 + (next() % 2) as usize;
-            (0..words)
-                .map(|_| {
-                    (0..3 + (next() % 2) as usize)
-                        .map(|_| SYL[(next() % SYL.len() as u64) as usize])
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 fn million_names(c: &mut Criterion) {
     if std::env::var_os("KHABAR_BENCH_SKIP_MILLION").is_some() {
         return;
     }
-    let files = khabar::rules::embedded();
-    let mut rules = RuleSet::load(&files).expect("embedded rules");
-    for (i, name) in synthetic_names(1_000_000).into_iter().enumerate() {
-        let norm = normalize_form(&name);
-        if rules.form_owner.contains_key(&(norm.clone(), false)) {
-            continue;
-        }
-        rules
-            .form_owner
-            .insert((norm.clone(), false), rules.entities.len());
-        rules.entities.push(EntityDef {
-            id: format!("person/synthetic-{i}"),
-            entity_type: EntityType::Person,
-            name_en: String::new(),
-            name_ar: name.clone(),
-            forms: vec![Form {
-                text: name,
-                norm,
-                case_sensitive: false,
-            }],
-            short: Vec::new(),
-            priority: 0,
-            link: String::new(),
-            note: String::new(),
-            rule_id: format!("synthetic:{i}"),
-        });
-    }
+    let rules = synthetic::rules_with_names(1_000_000);
     let n = rules.entities.len();
     let t = Instant::now();
     let classifier = Classifier::compile(rules, "synthetic");
