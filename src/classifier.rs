@@ -701,6 +701,10 @@ impl Classifier {
                 };
                 t[r.clone()].to_owned()
             };
+            let wikidata_id = match &referent {
+                Referent::Known(i) => self.rules.entities[*i].wikidata.clone(),
+                _ => String::new(),
+            };
             let (id, name, name_ar) = match &referent {
                 Referent::Known(i) => {
                     let e = &self.rules.entities[*i];
@@ -762,6 +766,7 @@ impl Classifier {
                     entity_type: ty,
                     name,
                     name_ar,
+                    wikidata_id,
                     salience,
                     mentions,
                 },

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::{Document, EntityType, OffsetUnit, Options};
-use crate::reload::RulesSource;
-use crate::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
-use crate::Classifier;
+use khabar::model::{Document, EntityType, OffsetUnit, Options};
+use khabar::reload::RulesSource;
+use khabar::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
+use khabar::Classifier;
 
 /// Rule-based tagger of Arabic and English news: IPTC Media Topics and entity spans over gRPC.
 #[derive(Debug, Parser)]
@@ -201,7 +201,9 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
         None => None,
     };
     let time_zone = match &args.time_zone {
-        Some(s) => Some(crate::dates::parse_time_zone(s).map_err(|e| format!("--time-zone: {e}"))?),
+        Some(s) => {
+            Some(khabar::dates::parse_time_zone(s).map_err(|e| format!("--time-zone: {e}"))?)
+        }
         None => None,
     };
     if !(0.0..=1.0).contains(&args.min_topic_score) {
@@ -210,7 +212,7 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
             args.min_topic_score
         ));
     }
-    let language = crate::server::convert::validate_language(args.language.clone())
+    let language = khabar::server::convert::validate_language(args.language.clone())
         .map_err(|e| e.to_string())?;
     let mut entity_types: Vec<EntityType> = args.types.iter().map(|&t| t.into()).collect();
     entity_types.dedup();

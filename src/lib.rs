@@ -20,7 +20,6 @@
 
 pub mod boilerplate;
 pub mod classifier;
-pub mod cli;
 pub mod context;
 pub mod dates;
 pub mod entities;

@@ -1,12 +1,15 @@
 //! `khabar`: parse the command line, set up logging, load the rules and serve (or run a
-//! one-shot command). Everything else lives in the library.
+//! one-shot command). The command line itself is `cli.rs`; everything else lives in
+//! the library.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod cli;
+
 use clap::Parser as _;
-use khabar::cli::{Cli, Command, ServeArgs};
+use cli::{Cli, Command, ServeArgs};
 use khabar::reload::Engine;
 use khabar::server::{self, Config};
 
@@ -20,8 +23,8 @@ fn main() -> ExitCode {
     init_tracing();
     match cli.command {
         Command::Serve(args) => serve(&args),
-        Command::Classify(args) => khabar::cli::classify(&args),
-        Command::CheckRules(args) => khabar::cli::check_rules(&args),
+        Command::Classify(args) => cli::classify(&args),
+        Command::CheckRules(args) => cli::check_rules(&args),
     }
 }
 

@@ -225,6 +225,8 @@ pub struct Entity {
     pub name: String,
     /// Canonical Arabic name (may be empty).
     pub name_ar: String,
+    /// Wikidata item id (`Q7747`) of a listed entity whose list gives one, or empty.
+    pub wikidata_id: String,
     /// Salience in [0, 1]: frequency, position and title presence.
     pub salience: f64,
     /// Mentions in document order.

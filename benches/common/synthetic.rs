@@ -60,6 +60,7 @@ pub fn rules_with_names(n: usize) -> RuleSet {
             priority: 0,
             link: String::new(),
             note: String::new(),
+            wikidata: String::new(),
             rule_id: format!("synthetic:{i}"),
         });
     }

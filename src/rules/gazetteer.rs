@@ -9,7 +9,9 @@ use crate::text::normalize::normalize_form;
 /// The header every gazetteer file starts with (after `#` comment lines).
 pub const HEADER: &str =
     "id\ttype\tname_en\tname_ar\tvariants\tshort\tpriority\tlink\tnote\tsource";
-const COLUMNS: usize = 10;
+/// The header of a file whose rows also carry a Wikidata item id (`Q42`), an eleventh column.
+pub const HEADER_WIKIDATA: &str =
+    "id\ttype\tname_en\tname_ar\tvariants\tshort\tpriority\tlink\tnote\tsource\twikidata";
 
 /// One validated gazetteer entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +34,8 @@ pub struct EntityDef {
     pub link: String,
     /// Role or description.
     pub note: String,
+    /// Wikidata item id (`Q7747`), or empty.
+    pub wikidata: String,
     /// Where the entry is defined: `gazetteer/people.tsv:12`.
     pub rule_id: String,
 }
@@ -60,6 +64,7 @@ pub fn parse(
 ) -> bool {
     let path = file.path.as_str();
     let mut header_seen = false;
+    let mut columns = 0;
     for (i, line) in src.lines().enumerate() {
         let lineno = i + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -67,24 +72,30 @@ pub fn parse(
             continue;
         }
         if !header_seen {
-            if line != HEADER {
-                errors.push(RuleError::new(
-                    path,
-                    lineno,
-                    format!("expected the header line {:?}", HEADER),
-                ));
-                return false;
-            }
+            columns = match line {
+                HEADER => 10,
+                HEADER_WIKIDATA => 11,
+                _ => {
+                    errors.push(RuleError::new(
+                        path,
+                        lineno,
+                        format!(
+                            "expected the header line {HEADER:?} (or the same followed by \"\\twikidata\")"
+                        ),
+                    ));
+                    return false;
+                }
+            };
             header_seen = true;
             continue;
         }
         let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() != COLUMNS {
+        if cols.len() != columns {
             errors.push(RuleError::new(
                 path,
                 lineno,
                 format!(
-                    "expected {COLUMNS} tab-separated columns, found {}",
+                    "expected {columns} tab-separated columns, found {}",
                     cols.len()
                 ),
             ));
@@ -162,6 +173,13 @@ pub fn parse(
                 "source is empty: every entry needs a source or a reason".into(),
             );
         }
+        let wikidata = cols.get(10).map_or("", |w| w.trim());
+        if !wikidata.is_empty() && !valid_qid(wikidata) {
+            err(
+                errors,
+                format!("malformed wikidata id {wikidata:?}: expected Q and digits, e.g. Q7747"),
+            );
+        }
         if errors.len() > before {
             continue;
         }
@@ -175,6 +193,7 @@ pub fn parse(
             priority,
             link: link.to_owned(),
             note: cols[8].trim().to_owned(),
+            wikidata: wikidata.to_owned(),
             rule_id: format!("{path}:{lineno}"),
         });
     }
@@ -186,6 +205,16 @@ pub fn parse(
         ));
     }
     header_seen
+}
+
+/// A Wikidata item id: `Q` and a positive decimal number without leading zeros.
+fn valid_qid(s: &str) -> bool {
+    s.strip_prefix('Q').is_some_and(|n| {
+        !n.is_empty()
+            && !n.starts_with('0')
+            && n.len() <= 12
+            && n.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 fn split_list(col: &str) -> impl Iterator<Item = &str> {
@@ -352,6 +381,35 @@ mod tests {
         parse(&f, text, &mut out, &mut errs, &mut defined);
         check(&out, Some(&defined), &mut errs);
         (out, errs.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn the_wikidata_column_is_optional_and_checked() {
+        let text = format!(
+            "{HEADER_WIKIDATA}\nperson/a\tPERSON\tAda Lovelace\t\t\t\t0\t\t\tWikidata\tQ7259\n\
+             person/b\tPERSON\tBo Bo\t\t\t\t0\t\t\tWikidata\t\n\
+             person/c\tPERSON\tCy Cy\t\t\t\t0\t\t\tWikidata\tQ07\n\
+             person/d\tPERSON\tDi Di\t\t\t\t0\t\t\tWikidata\n"
+        );
+        let (out, errs) = load(&text);
+        let qids: Vec<(&str, &str)> = out
+            .iter()
+            .map(|e| (e.id.as_str(), e.wikidata.as_str()))
+            .collect();
+        assert_eq!(qids, [("person/a", "Q7259"), ("person/b", "")]);
+        assert_eq!(
+            errs,
+            [
+                "gazetteer/t.tsv:4: malformed wikidata id \"Q07\": expected Q and digits, e.g. Q7747",
+                "gazetteer/t.tsv:5: expected 11 tab-separated columns, found 10",
+            ]
+        );
+        // The ten-column header reads rows without the column.
+        let (out, errs) = load(&format!(
+            "{HEADER}\nperson/a\tPERSON\tAda Lovelace\t\t\t\t0\t\t\tWikidata\n"
+        ));
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(out[0].wikidata, "");
     }
 
     #[test]

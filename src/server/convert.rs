@@ -280,6 +280,7 @@ impl From<Entity> for pb::Entity {
             name_ar: e.name_ar,
             salience: e.salience,
             mentions: e.mentions.into_iter().map(Into::into).collect(),
+            wikidata_id: e.wikidata_id,
         }
     }
 }
