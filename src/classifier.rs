@@ -717,7 +717,7 @@ impl Classifier {
                         "org"
                     };
                     let text = first_orig(cands[0].field, &cands[0].orig);
-                    let ar = if text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+                    let ar = if crate::text::arabic::contains_arabic(&text) {
                         text.clone()
                     } else {
                         String::new()

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
-use crate::text::NormText;
+use crate::text::{arabic, NormText};
 
 /// Which prefixes may stand before a match inside the same token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -367,25 +367,14 @@ fn token_end(hay: &[u8], from: usize) -> usize {
 /// Bytes of the longest valid prefix ("وبال", "فكال": four Arabic letters).
 const MAX_PREFIX_BYTES: usize = 8;
 
-/// Whether `prefix` (the part of the token before a match) may stand before it.
+/// Whether `prefix` (the part of the token before a match) may stand before it: a proclitic
+/// before anything, the article after one only in [`Mode::Term`], and for a pattern compiled
+/// without the alef of its ال (`lil`), exactly a proclitic ending in ل.
 pub fn prefix_ok(prefix: &str, lil: bool, mode: Mode) -> bool {
     if lil {
-        return matches!(prefix, "ل" | "ول" | "فل");
+        return arabic::LIL_CLITICS.contains(&prefix);
     }
-    // Proclitic sequences allowed before a name.
-    if matches!(
-        prefix,
-        "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك"
-    ) {
-        return true;
-    }
-    if mode == Mode::Term {
-        if let Some(c) = prefix.strip_suffix("ال") {
-            return matches!(c, "" | "و" | "ف" | "ب" | "ك" | "وب" | "فب" | "وك" | "فك");
-        }
-        return matches!(prefix, "لل" | "ولل" | "فلل");
-    }
-    false
+    arabic::is_proclitic(prefix) || (mode == Mode::Term && arabic::is_article_prefix(prefix))
 }
 
 #[cfg(test)]

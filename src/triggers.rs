@@ -27,7 +27,7 @@ use crate::entities::{Candidate, Referent};
 use crate::matcher::Hit;
 use crate::model::{EntityType, Field};
 use crate::rules::Patterns;
-use crate::text::{NormText, TokenKind};
+use crate::text::{arabic, NormText, TokenKind};
 
 /// First halves of compound given names, which stand for a given name ("عبد الرحمن", "أبو بكر").
 fn is_compound_head(tok: &str) -> bool {
@@ -285,7 +285,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             continue;
         };
         let clitic_len = h.norm.start - nt.tokens[i].norm.start;
-        let found = if is_arabic(nt.token_text(i)) {
+        let found = if arabic::starts_arabic(nt.token_text(i)) {
             words.arabic_org(i, clitic_len)
         } else if clitic_len == 0 && words.capitalized(i) {
             words.english_org(i)
@@ -321,7 +321,7 @@ impl Words<'_, '_> {
         {
             return false;
         }
-        if is_arabic(text) {
+        if arabic::starts_arabic(text) {
             true
         } else {
             self.capitalized(i)
@@ -359,7 +359,7 @@ impl Words<'_, '_> {
         nt.tokens[i].kind == TokenKind::Word
             && self.cover[i].is_none()
             && self.title_at[i].is_none()
-            && !is_arabic(nt.token_text(i))
+            && !arabic::starts_arabic(nt.token_text(i))
             && self.cx.patterns.given_names.contains(nt.token_text(i))
             && self.capitalized(i)
     }
@@ -391,7 +391,7 @@ impl Words<'_, '_> {
     fn name_ok(&self, r: &Range<usize>) -> bool {
         let nt = self.cx.nt;
         let first = nt.token_text(r.start);
-        if !is_arabic(first) {
+        if !arabic::starts_arabic(first) {
             return true;
         }
         let given = self.cx.patterns.given_names.contains(first) || is_compound_head(first);
@@ -411,7 +411,8 @@ impl Words<'_, '_> {
 
     /// Whether token `i` is an Arabic word.
     fn is_arabic_word(&self, i: usize) -> bool {
-        self.cx.nt.tokens[i].kind == TokenKind::Word && is_arabic(self.cx.nt.token_text(i))
+        self.cx.nt.tokens[i].kind == TokenKind::Word
+            && arabic::starts_arabic(self.cx.nt.token_text(i))
     }
 
     /// Whether token `i` starts with the article as written: ال with a bare alef. "إلكا" and
@@ -489,7 +490,7 @@ impl Words<'_, '_> {
             if t.kind != TokenKind::Word || self.stop(text) || self.title_at[k].is_some() {
                 break;
             }
-            let definite = text.starts_with("ال") || text.starts_with("لل");
+            let definite = arabic::is_definite(text);
             if !(definite || k == i + 1) {
                 break;
             }
@@ -505,10 +506,7 @@ impl Words<'_, '_> {
             }
         }
         // A bare word right after the head ("معهد يونسي") needs a definite word after it.
-        if k == i + 2
-            && !nt.token_text(i + 1).starts_with("ال")
-            && !nt.token_text(i + 1).starts_with("لل")
-        {
+        if k == i + 2 && !arabic::is_definite(nt.token_text(i + 1)) {
             return None;
         }
         if k <= i + 1 {
@@ -588,29 +586,12 @@ fn last_token(nt: &NormText, norm: &Range<usize>) -> usize {
     nt.token_at(norm.end.saturating_sub(1)).unwrap_or(0)
 }
 
-/// Looks `tok` up in `set` as it is, then without a leading proclitic (و ف ب ل ك and pairs).
-/// Returns the byte length of the clitic that had to be removed.
+/// Looks `tok` up in `set` as it is, then without a leading proclitic (see
+/// [`arabic::strip_proclitic`]; the rest has two letters or more). Returns the byte length of
+/// the clitic that had to be removed.
 pub fn clitic_lookup<S: std::hash::BuildHasher>(
     set: &std::collections::HashSet<String, S>,
     tok: &str,
 ) -> Option<usize> {
-    if set.contains(tok) {
-        return Some(0);
-    }
-    if !tok.starts_with(['و', 'ف', 'ب', 'ل', 'ك']) {
-        return None;
-    }
-    ["و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"]
-        .into_iter()
-        .find(|p| {
-            tok.strip_prefix(p)
-                .is_some_and(|rest| rest.chars().count() >= 2 && set.contains(rest))
-        })
-        .map(str::len)
-}
-
-fn is_arabic(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+    arabic::strip_proclitic(tok, 2, |w| set.contains(w))
 }

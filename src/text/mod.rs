@@ -5,6 +5,7 @@
 //! every match is mapped back with [`NormText::orig_range`] to a byte range of the *original*
 //! text that starts and ends on character boundaries.
 
+pub(crate) mod arabic;
 pub mod fold;
 pub mod lang;
 pub mod normalize;
