@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use khabar::model::{Document, EntityType, OffsetUnit, Options};
+use khabar::model::{Document, EntityType, OffsetUnit, Options, MAX_TEXT_BYTES};
 use khabar::reload::RulesSource;
 use khabar::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
 use khabar::Classifier;
@@ -201,36 +201,25 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
         None => None,
     };
     let time_zone = match &args.time_zone {
-        Some(s) => {
-            Some(khabar::dates::parse_time_zone(s).map_err(|e| format!("--time-zone: {e}"))?)
-        }
+        Some(s) => Some(khabar::model::parse_time_zone(s).map_err(|e| e.to_string())?),
         None => None,
     };
-    if !(0.0..=1.0).contains(&args.min_topic_score) {
-        return Err(format!(
-            "--min-topic-score must be in [0, 1], got {}",
-            args.min_topic_score
-        ));
-    }
-    let language = khabar::server::convert::validate_language(args.language.clone())
-        .map_err(|e| e.to_string())?;
-    let mut entity_types: Vec<EntityType> = args.types.iter().map(|&t| t.into()).collect();
-    entity_types.dedup();
     let doc = Document {
         id: args.id.clone(),
         text,
         title: args.title.clone(),
-        language,
+        language: args.language.clone(),
         offset_unit: args.unit.into(),
         published_at,
         time_zone,
         options: Options {
             min_topic_score: args.min_topic_score,
             max_topics: args.max_topics,
-            entity_types,
+            entity_types: args.types.iter().map(|&t| t.into()).collect(),
             include_evidence: args.evidence,
         },
     };
+    doc.check(MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
     let source = match &args.rules {
         Some(d) => RulesSource::Dir(d.clone()),
         None => RulesSource::Embedded,

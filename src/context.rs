@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::entities::{Candidate, Referent, ShortHit};
 use crate::model::{EntityType, Field};
-use crate::rules::gazetteer::SharedForms;
+use crate::rules::gazetteer::{EntityId, SharedForms};
 use crate::rules::RuleSet;
 
 /// Mentions of a country's entities from which a story is taken to speak of it.
@@ -25,21 +25,22 @@ const MIN_COUNTRY_MENTIONS: usize = 2;
 /// ([`RuleSet::shared_forms`]).
 #[derive(Clone, Debug, Default)]
 pub struct SharedNames {
-    /// Entity → its country entity: itself for a country, else its `link` when that is a country.
-    country_of: Vec<Option<usize>>,
+    /// Entity (by index) → its country entity: itself for a country, else its `link` when that
+    /// is a country.
+    country_of: Vec<Option<EntityId>>,
     /// The entities that own a shared form: only their mentions are looked at.
-    owners_of_shared: rustc_hash::FxHashSet<usize>,
+    owners_of_shared: rustc_hash::FxHashSet<EntityId>,
 }
 
 impl SharedNames {
     /// Takes the shared forms of a validated rule set (case-sensitive forms are left out).
     pub fn new(rules: &RuleSet) -> SharedNames {
-        let countries: HashMap<&str, usize> = rules
+        let countries: HashMap<&str, EntityId> = rules
             .entities
             .iter()
             .enumerate()
             .filter(|(_, e)| e.id.starts_with("country/"))
-            .map(|(i, e)| (e.id.as_str(), i))
+            .map(|(i, e)| (e.id.as_str(), EntityId::from_index(i)))
             .collect();
         let country_of = rules
             .entities
@@ -47,7 +48,7 @@ impl SharedNames {
             .enumerate()
             .map(|(i, e)| {
                 if e.id.starts_with("country/") {
-                    Some(i)
+                    Some(EntityId::from_index(i))
                 } else {
                     countries.get(e.link.as_str()).copied()
                 }
@@ -78,7 +79,7 @@ impl SharedNames {
         if self.owners_of_shared.is_empty() {
             return;
         }
-        let shared: Vec<(usize, &Vec<usize>)> = accepted
+        let shared: Vec<(usize, &Vec<EntityId>)> = accepted
             .iter()
             .enumerate()
             .filter_map(|(k, c)| match c.referent {
@@ -92,20 +93,20 @@ impl SharedNames {
             return;
         }
         // Mentions per country, the shared names themselves left out: they are what is decided.
-        let mut per_country: HashMap<usize, usize> = HashMap::default();
+        let mut per_country: HashMap<EntityId, usize> = HashMap::default();
         let mut is_shared = vec![false; accepted.len()];
         for &(k, _) in &shared {
             is_shared[k] = true;
         }
         for (c, _) in accepted.iter().zip(&is_shared).filter(|(_, s)| !**s) {
             if let Referent::Known(i) = c.referent {
-                if let Some(country) = self.country_of[i] {
+                if let Some(country) = self.country_of[i.index()] {
                     *per_country.entry(country).or_default() += 1;
                 }
             }
         }
-        let weight = |i: usize| {
-            self.country_of[i]
+        let weight = |i: EntityId| {
+            self.country_of[i.index()]
                 .and_then(|c| per_country.get(&c).copied())
                 .unwrap_or(0)
         };
@@ -123,7 +124,7 @@ impl SharedNames {
                 .max_by_key(|&o| (weight(o), std::cmp::Reverse(o)));
             if let Some(o) = best.filter(|&o| weight(o) >= MIN_COUNTRY_MENTIONS) {
                 accepted[k].referent = Referent::Known(o);
-                accepted[k].rule_id = rule_ids[o].clone();
+                accepted[k].rule_id = rule_ids[o.index()].clone();
             }
         }
     }
@@ -131,7 +132,7 @@ impl SharedNames {
 
 /// The entities sharing `form`, or the form with its article for a hit after "لل" ("لاسكندريه"
 /// is "الاسكندريه").
-fn owners<'s>(shared: &'s SharedForms, form: &str) -> Option<&'s Vec<usize>> {
+fn owners<'s>(shared: &'s SharedForms, form: &str) -> Option<&'s Vec<EntityId>> {
     shared.get(form).or_else(|| {
         let rest = form.strip_prefix('ل')?;
         shared.get(&format!("ا{form}")).filter(|_| !rest.is_empty())
@@ -145,10 +146,10 @@ fn owners<'s>(shared: &'s SharedForms, form: &str) -> Option<&'s Vec<usize>> {
 pub fn clubs_over_cities(
     accepted: &mut [Candidate],
     shorts: &[ShortHit],
-    type_of: impl Fn(usize) -> EntityType,
+    type_of: impl Fn(EntityId) -> EntityType,
     sport_story: impl FnOnce() -> bool,
 ) {
-    let clubs: Vec<(&ShortHit, usize)> = shorts
+    let clubs: Vec<(&ShortHit, EntityId)> = shorts
         .iter()
         .filter_map(|s| match s.options[..] {
             [Referent::Known(club)] if type_of(club) == EntityType::Organization => Some((s, club)),
@@ -164,10 +165,10 @@ pub fn clubs_over_cities(
         .filter(|(_, c)| c.entity_type(&type_of) == EntityType::Location)
         .map(|(k, c)| ((c.field, c.orig.start, c.orig.end), k))
         .collect();
-    let moves: Vec<(usize, usize)> = clubs
+    let moves: Vec<(usize, EntityId)> = clubs
         .into_iter()
         .filter_map(|(s, club)| {
-            let key = (s.cand.field, s.cand.orig.start, s.cand.orig.end);
+            let key = (s.field, s.orig.start, s.orig.end);
             cities.get(&key).map(|&k| (k, club))
         })
         .collect();

@@ -10,16 +10,26 @@ use std::cmp::Reverse;
 use std::ops::Range;
 
 use crate::model::{EntityType, Field};
+use crate::rules::gazetteer::EntityId;
 
 /// What a candidate refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Referent {
-    /// A gazetteer entity (index into the rule set's entities).
-    Known(usize),
+    /// A gazetteer entity.
+    Known(EntityId),
     /// A name no list knows, found by a trigger pattern: its type and normalized name.
     Unlisted(EntityType, String),
-    /// A date expression with its ISO value (may be empty).
-    Date(String),
+    /// A date expression.
+    Date(DateKey),
+}
+
+/// What identifies a date: mentions with the same key are one entity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum DateKey {
+    /// Its ISO 8601 value (`2023-07-26`, `2023-W29`, `AH1445-09`).
+    Value(String),
+    /// A date without a value (a relative date and no publication time): its normalized text.
+    Unresolved(String),
 }
 
 /// A possible mention before overlap resolution.
@@ -45,7 +55,7 @@ pub struct Candidate {
 
 impl Candidate {
     /// The entity type, given the gazetteer's types.
-    pub fn entity_type(&self, known: impl Fn(usize) -> EntityType) -> EntityType {
+    pub fn entity_type(&self, known: impl Fn(EntityId) -> EntityType) -> EntityType {
         match &self.referent {
             Referent::Known(i) => known(*i),
             Referent::Unlisted(t, _) => *t,
@@ -76,11 +86,11 @@ pub fn resolve_overlaps(cands: Vec<Candidate>) -> Vec<Candidate> {
         .collect();
     order.sort_unstable();
     let mut taken = [Taken::default(), Taken::default()];
-    let mut keep: Vec<(bool, usize, u32)> = Vec::with_capacity(cands.len());
+    let mut keep: Vec<(Field, usize, u32)> = Vec::with_capacity(cands.len());
     for (.., i) in order {
         let c = &cands[i as usize];
-        if taken[usize::from(c.field == Field::Title)].take(&c.orig) {
-            keep.push((c.field != Field::Title, c.orig.start, i));
+        if taken[c.field.index()].take(&c.orig) {
+            keep.push((c.field, c.orig.start, i));
         }
     }
     // Winners never overlap, so (field, start) orders them without ties.
@@ -136,27 +146,42 @@ impl Taken {
     }
 }
 
-/// Sorts candidates title first, then by start.
+/// Sorts candidates in document order: title first, then by start.
 pub fn sort_in_text_order(c: &mut [Candidate]) {
-    c.sort_by_key(|c| (c.field != Field::Title, c.orig.start));
-}
-
-/// Whether two ranges share at least one byte.
-pub fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
-    a.start < b.end && b.start < a.end
+    c.sort_by_key(|c| (c.field, c.orig.start));
 }
 
 /// A short form occurrence waiting to be linked to a full name.
 #[derive(Clone, Debug)]
 pub struct ShortHit {
-    /// The candidate with an empty referent list filled by [`propagate`].
-    pub cand: Candidate,
+    /// Field the span points into.
+    pub field: Field,
+    /// Byte range in that field's normalized text.
+    pub norm: Range<usize>,
+    /// Byte range in that field's original text.
+    pub orig: Range<usize>,
     /// Entities this short form may refer to.
     pub options: Vec<Referent>,
     /// Whether the word is not in adjective position (does not follow a definite word): a
     /// surname that is also a nationality adjective ("السوداني") may then take the place of the
     /// adjective (see [`propagate`]).
     pub over_adjective: bool,
+}
+
+impl ShortHit {
+    /// The mention of `referent` this short form becomes.
+    fn into_candidate(self, referent: Referent) -> Candidate {
+        Candidate {
+            field: self.field,
+            norm: self.norm,
+            orig: self.orig,
+            referent,
+            rule_id: "propagation".into(),
+            confidence: 0.75,
+            priority: -2,
+            role: String::new(),
+        }
+    }
 }
 
 /// Document-level propagation: links each short form ("كيم", "بيسكوف") to the nearest full
@@ -177,8 +202,8 @@ pub fn propagate(
 ) {
     // Text order key: title first, then start. Every lookup below is a binary search, so a
     // document with many short forms and full names stays O(n log n).
-    let key = |f: Field, pos: usize| (f != Field::Title, pos);
-    let mut full: rustc_hash::FxHashMap<&Referent, Vec<(bool, usize)>> = Default::default();
+    let key = |f: Field, pos: usize| (f, pos);
+    let mut full: rustc_hash::FxHashMap<&Referent, Vec<(Field, usize)>> = Default::default();
     for c in accepted.iter() {
         if matches!(
             c.referent,
@@ -194,10 +219,10 @@ pub fn propagate(
     }
     let mut spans: [std::collections::BTreeMap<usize, usize>; 2] = Default::default();
     for c in accepted.iter() {
-        spans[usize::from(c.field == Field::Title)].insert(c.orig.start, c.orig.end);
+        spans[c.field.index()].insert(c.orig.start, c.orig.end);
     }
     for (f, r) in blocked {
-        let field = &mut spans[usize::from(*f == Field::Title)];
+        let field = &mut spans[f.index()];
         if field
             .range(..r.end)
             .next_back()
@@ -216,23 +241,23 @@ pub fn propagate(
     let mut replaced: Vec<(usize, Candidate)> = Vec::new();
     let mut added = Vec::new();
     for s in shorts {
-        let field = &mut spans[usize::from(s.cand.field == Field::Title)];
+        let field = &mut spans[s.field.index()];
         let mut replaces = None;
         if field
-            .range(..s.cand.orig.end)
+            .range(..s.orig.end)
             .next_back()
-            .is_some_and(|(_, &end)| end > s.cand.orig.start)
+            .is_some_and(|(_, &end)| end > s.orig.start)
         {
             replaces = yielding
-                .get(&(s.cand.field, s.cand.orig.clone()))
+                .get(&(s.field, s.orig.clone()))
                 .filter(|&&i| yields(&accepted[i], &s));
             if replaces.is_none() {
                 continue;
             }
         }
-        let here = key(s.cand.field, s.cand.orig.start);
-        let mut before: Option<((bool, usize), &Referent)> = None;
-        let mut after: Option<((bool, usize), &Referent)> = None;
+        let here = key(s.field, s.orig.start);
+        let mut before: Option<((Field, usize), &Referent)> = None;
+        let mut after: Option<((Field, usize), &Referent)> = None;
         for opt in &s.options {
             let Some((r, list)) = full.get_key_value(opt) else {
                 continue;
@@ -246,8 +271,7 @@ pub fn propagate(
             }
         }
         if let Some((_, target)) = before.or(after) {
-            let mut c = s.cand;
-            c.referent = target.clone();
+            let c = s.into_candidate(target.clone());
             match replaces {
                 Some(&i) => replaced.push((i, c)),
                 None => {
@@ -297,6 +321,10 @@ pub fn group(cands: Vec<Candidate>) -> Vec<(Referent, Vec<Candidate>)> {
 mod tests {
     use super::*;
 
+    fn known(i: usize) -> Referent {
+        Referent::Known(EntityId::from_index(i))
+    }
+
     fn cand(start: usize, end: usize, r: Referent, prio: i32) -> Candidate {
         Candidate {
             field: Field::Text,
@@ -313,23 +341,25 @@ mod tests {
     #[test]
     fn longer_then_priority() {
         let got = resolve_overlaps(vec![
-            cand(0, 5, Referent::Known(1), 0),
-            cand(0, 9, Referent::Known(2), 0),
-            cand(10, 14, Referent::Known(3), 0),
-            cand(10, 14, Referent::Known(4), 5),
+            cand(0, 5, known(1), 0),
+            cand(0, 9, known(2), 0),
+            cand(10, 14, known(3), 0),
+            cand(10, 14, known(4), 5),
         ]);
         let r: Vec<_> = got.iter().map(|c| c.referent.clone()).collect();
-        assert_eq!(r, vec![Referent::Known(2), Referent::Known(4)]);
+        assert_eq!(r, vec![known(2), known(4)]);
     }
 
     #[test]
     fn short_forms_link_to_nearest_full_name() {
-        let kju = Referent::Known(1);
+        let kju = known(1);
         let kjd = Referent::Unlisted(EntityType::Person, "كيم جونغ داي".into());
         let mut acc = vec![cand(10, 20, kju.clone(), 0), cand(40, 50, kjd.clone(), 0)];
         let opts = vec![kju.clone(), kjd.clone()];
         let short = |s| ShortHit {
-            cand: cand(s, s + 3, Referent::Known(99), 0),
+            field: Field::Text,
+            norm: s..s + 3,
+            orig: s..s + 3,
             options: opts.clone(),
             over_adjective: true,
         };

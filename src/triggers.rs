@@ -29,46 +29,6 @@ use crate::model::{EntityType, Field};
 use crate::rules::Patterns;
 use crate::text::{arabic, NormText, TokenKind};
 
-/// First halves of compound given names, which stand for a given name ("عبد الرحمن", "أبو بكر").
-fn is_compound_head(tok: &str) -> bool {
-    matches!(tok, "عبد" | "ابو")
-}
-
-/// Words allowed between a title and a name that belong to the role ("السابق", "باسم").
-const CONNECTORS: &[&str] = &[
-    "السابق",
-    "السابقه",
-    "الحالي",
-    "الحاليه",
-    "الاسبق",
-    "الجديد",
-    "الجديده",
-    "باسم",
-    "الرسمي",
-    "العام",
-    "الاعلي",
-    "الراحل",
-    "الراحله",
-    "المخلوع",
-    "المعزول",
-    "المنتخب",
-    "المنتخبه",
-    "المؤقت",
-    "الموقت",
-    "بالوكاله",
-    "الزائر",
-    "الزائره",
-    "former",
-    "new",
-    "acting",
-    "deputy",
-    "vice",
-    "late",
-    "outgoing",
-    "interim",
-    "incoming",
-];
-
 /// A nisba adjective that qualifies a title ("النائب الديمقراطي", "المتحدث العسكري"): a definite
 /// word of five letters or more ending in ي or يه.
 fn is_title_adjective(tok: &str) -> bool {
@@ -156,7 +116,9 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
                 j = last_token(nt, &title_hits[t].norm) + 1;
                 continue;
             }
-            if CONNECTORS.contains(&nt.token_text(j)) || is_title_adjective(nt.token_text(j)) {
+            if cx.patterns.connectors.contains(nt.token_text(j))
+                || is_title_adjective(nt.token_text(j))
+            {
                 role_end = nt.tokens[j].norm.end;
                 j += 1;
                 continue;
@@ -221,7 +183,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     // article may stand before the title).
     for hit in title_hits {
         let mut first = first_token(nt, &hit.norm);
-        if first >= 3 && matches!(nt.token_text(first - 1), "a" | "an" | "the") {
+        if first >= 3 && cx.patterns.articles.contains(nt.token_text(first - 1)) {
             first -= 1;
         }
         if first < 2 || nt.token_text(first - 1) != "," {
@@ -339,17 +301,8 @@ impl Words<'_, '_> {
             return None;
         }
         let r = self.name_forward(j).filter(|r| r.len() >= 2)?;
-        let clitic_article = |k: usize| {
-            let t = nt.token_text(k);
-            ["لل", "بال", "وال", "فال", "كال"]
-                .iter()
-                .any(|p| t.starts_with(p))
-        };
-        let said = r.end < nt.tokens.len()
-            && matches!(
-                nt.token_text(r.end),
-                "ان" | ":" | "," | "في" | "خلال" | "عبر"
-            );
+        let clitic_article = |k: usize| arabic::starts_with_clitic_article(nt.token_text(k));
+        let said = r.end < nt.tokens.len() && self.cx.patterns.said.contains(nt.token_text(r.end));
         (said && !(r.start + 1..r.end).any(clitic_article)).then_some(r)
     }
 
@@ -394,7 +347,8 @@ impl Words<'_, '_> {
         if !arabic::starts_arabic(first) {
             return true;
         }
-        let given = self.cx.patterns.given_names.contains(first) || is_compound_head(first);
+        let p = self.cx.patterns;
+        let given = p.given_names.contains(first) || p.compound_heads.contains(first);
         r.len() >= 2
             && r.clone().all(|i| {
                 !self.has_article(i)
@@ -406,7 +360,12 @@ impl Words<'_, '_> {
     /// Whether token `i` (after `start`) follows the first half of a compound name ("عبد" الله,
     /// "بن" سلمان).
     fn after_compound_head(&self, i: usize, start: usize) -> bool {
-        i > start && matches!(self.cx.nt.token_text(i - 1), "عبد" | "ابو" | "بن" | "ابن")
+        i > start
+            && self
+                .cx
+                .patterns
+                .name_links
+                .contains(self.cx.nt.token_text(i - 1))
     }
 
     /// Whether token `i` is an Arabic word.
@@ -552,7 +511,7 @@ impl Words<'_, '_> {
         while b < n && b - i < 6 {
             if cap(b) || (self.cover[b].is_some() && self.capitalized(b)) {
                 b += 1;
-            } else if matches!(nt.token_text(b), "of" | "for" | "and" | "on")
+            } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
                 && b + 1 < n
                 && (cap(b + 1) || self.cover[b + 1].is_some() && self.capitalized(b + 1))
             {

@@ -3,7 +3,7 @@
 
 use khabar::model::EntityType;
 use khabar::rules::gazetteer::Form;
-use khabar::rules::{EntityDef, RuleSet};
+use khabar::rules::{EntityDef, EntityId, RuleSet};
 use khabar::text::normalize::normalize_form;
 
 /// Deterministic pseudo-random Arabic-looking names of 2–3 words.
@@ -43,9 +43,10 @@ pub fn rules_with_names(n: usize) -> RuleSet {
         if rules.form_owner.contains_key(&(norm.clone(), false)) {
             continue;
         }
-        rules
-            .form_owner
-            .insert((norm.clone(), false), rules.entities.len());
+        rules.form_owner.insert(
+            (norm.clone(), false),
+            EntityId::from_index(rules.entities.len()),
+        );
         rules.entities.push(EntityDef {
             id: format!("person/synthetic-{i}"),
             entity_type: EntityType::Person,

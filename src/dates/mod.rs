@@ -57,7 +57,7 @@
 //!
 //! Absolute dates carry their value at the grain the text gives. Relative ones resolve against
 //! `reference` (the publication date: the calendar date of `published_at` in the document's time
-//! zone, see [`parse_time_zone`]; UTC when none is given) and are empty without it:
+//! zone, see [`crate::model::parse_time_zone`]; UTC when none is given) and are empty without it:
 //! - اليوم + weekday: that weekday on or before the reference (normally the reference itself);
 //!   أمس + weekday, weekday + الماضي, last + weekday: the most recent one strictly before;
 //!   غدا + weekday, weekday + المقبل, next + weekday: the next one strictly after;
@@ -73,8 +73,6 @@
 //! Umm al-Qura tables (ICU4X `icu_calendar`, ~15 more crates) and would still differ by a day from
 //! sighting-based calendars; the value says exactly what the text says.
 use std::ops::Range;
-
-use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 
 use crate::rules::RuleError;
 use crate::text::NormText;
@@ -136,46 +134,4 @@ impl DateRules {
         }
         out
     }
-}
-
-/// Parses a document's time zone: an IANA name (`Asia/Riyadh`, `Africa/Cairo`, `UTC`), looked up
-/// in the time zone database compiled into the binary (the same answer on every machine), or a
-/// fixed UTC offset `+HH:MM` / `-HH:MM` (`+03:00`; also `Z`). The publication time is read in it
-/// to get the reference date of relative dates: "أمس" in a Riyadh paper published at 22:30 UTC
-/// is the day of publication in UTC, not the day before.
-pub fn parse_time_zone(s: &str) -> Result<TimeZone, String> {
-    if s == "Z" {
-        return Ok(TimeZone::UTC);
-    }
-    if let Some(rest) = s.strip_prefix(['+', '-']) {
-        let b = rest.as_bytes();
-        let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
-        let (h, m) = match b {
-            [h1, h2, b':', m1, m2] if digits(&[*h1, *h2, *m1, *m2]) => (
-                i32::from(h1 - b'0') * 10 + i32::from(h2 - b'0'),
-                i32::from(m1 - b'0') * 10 + i32::from(m2 - b'0'),
-            ),
-            _ => {
-                return Err(format!(
-                    "{s:?} is not an offset of the form +HH:MM or -HH:MM"
-                ))
-            }
-        };
-        if h > 18 || m > 59 {
-            return Err(format!(
-                "{s:?} is out of range (at most 18 hours, 59 minutes)"
-            ));
-        }
-        let secs = (h * 3600 + m * 60) * if s.starts_with('-') { -1 } else { 1 };
-        let offset = Offset::from_seconds(secs).map_err(|e| format!("{s:?}: {e}"))?;
-        return Ok(TimeZone::fixed(offset));
-    }
-    static DB: std::sync::OnceLock<TimeZoneDatabase> = std::sync::OnceLock::new();
-    DB.get_or_init(TimeZoneDatabase::bundled)
-        .get(s)
-        .map_err(|_| {
-            format!(
-                "{s:?} is not an IANA time zone name (e.g. Asia/Riyadh) nor an offset like +03:00"
-            )
-        })
 }

@@ -13,6 +13,22 @@ pub const HEADER: &str =
 pub const HEADER_WIKIDATA: &str =
     "id\ttype\tname_en\tname_ar\tvariants\tshort\tpriority\tlink\tnote\tsource\twikidata";
 
+/// An entity of a rule set: its index in [`super::RuleSet::entities`] (file order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(u32);
+
+impl EntityId {
+    /// The entity at index `i` of the rule set's entities.
+    pub fn from_index(i: usize) -> EntityId {
+        EntityId(u32::try_from(i).expect("fewer than 2^32 entities"))
+    }
+
+    /// Its index in the rule set's entities.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One validated gazetteer entity.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EntityDef {
@@ -255,10 +271,10 @@ fn valid_id(id: &str) -> bool {
     }
 }
 
-/// (normalized form, case-sensitive) → index of the entity that owns it.
-pub type FormOwners = HashMap<(String, bool), usize>;
+/// (normalized form, case-sensitive) → the entity that owns it.
+pub type FormOwners = HashMap<(String, bool), EntityId>;
 /// Case-insensitive normalized form listed by several entities → all of them, the owner first.
-pub type SharedForms = HashMap<String, Vec<usize>>;
+pub type SharedForms = HashMap<String, Vec<EntityId>>;
 
 /// Cross-file checks: unique ids, known links, and surface forms shared by several entities
 /// without a unique top priority. Returns, for every (normalized form, case-sensitive) key, the
@@ -348,13 +364,17 @@ pub fn check(
     }
     ties.sort();
     errors.extend(ties.into_iter().map(|(p, l, m)| RuleError::new(p, l, m)));
-    for (form, all) in &mut shared {
-        let owner = owners[&(form.clone(), false)].0;
-        all.sort_by_key(|&x| (x != owner, x));
-    }
+    let shared = shared
+        .into_iter()
+        .map(|(form, mut all)| {
+            let owner = owners[&(form.clone(), false)].0;
+            all.sort_by_key(|&x| (x != owner, x));
+            (form, all.into_iter().map(EntityId::from_index).collect())
+        })
+        .collect();
     let owner = owners
         .into_iter()
-        .map(|(k, (owner, _))| (k, owner))
+        .map(|(k, (owner, _))| (k, EntityId::from_index(owner)))
         .collect();
     (owner, shared)
 }
@@ -427,10 +447,18 @@ mod tests {
         parse(&f, &text, &mut out, &mut errs, &mut Default::default());
         let (owner, shared) = check(&out, None, &mut errs);
         assert!(errs.is_empty(), "{errs:?}");
-        assert_eq!(owner[&("طرابلس".to_owned(), false)], 1);
+        let ids = |v: &[usize]| {
+            v.iter()
+                .map(|&i| EntityId::from_index(i))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            owner[&("طرابلس".to_owned(), false)],
+            EntityId::from_index(1)
+        );
         // The owner (priority 1) first; "tripoli" is listed by all three (name_en).
-        assert_eq!(shared["طرابلس"], vec![1, 0]);
-        assert_eq!(shared["tripoli"], vec![1, 0, 2]);
+        assert_eq!(shared["طرابلس"], ids(&[1, 0]));
+        assert_eq!(shared["tripoli"], ids(&[1, 0, 2]));
         assert!(!shared.contains_key("طرابلس الغرب"));
     }
 

@@ -11,12 +11,11 @@ pub mod taxonomy;
 pub mod topics;
 
 pub use error::{line_of, parse_toml, toml_error, RuleError, RuleErrors};
-pub use gazetteer::EntityDef;
+pub use gazetteer::{EntityDef, EntityId};
 pub use patterns::{Boilerplate, Patterns};
 pub use taxonomy::Taxonomy;
 pub use topics::TopicRule;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::dates::DateRules;
@@ -30,11 +29,11 @@ pub struct RuleSet {
     pub taxonomy: Taxonomy,
     /// Gazetteer entities, in file order.
     pub entities: Vec<EntityDef>,
-    /// (normalized form, case-sensitive) → index of the entity that owns it.
-    pub form_owner: HashMap<(String, bool), usize>,
+    /// (normalized form, case-sensitive) → the entity that owns it.
+    pub form_owner: gazetteer::FormOwners,
     /// Case-insensitive normalized form listed by several entities → all of them, the owner
     /// first ("طرابلس": Libya's capital, then Lebanon's city).
-    pub shared_forms: HashMap<String, Vec<usize>>,
+    pub shared_forms: gazetteer::SharedForms,
     /// Topic rules.
     pub topics: Vec<TopicRule>,
     /// Trigger lexicons and stop words.
@@ -48,6 +47,11 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// The entity `id` refers to (an id of this rule set).
+    pub fn entity(&self, id: EntityId) -> &EntityDef {
+        &self.entities[id.index()]
+    }
+
     /// Validates rule files. Every problem is reported, in path and line order.
     pub fn load(files: &[RuleFile]) -> Result<RuleSet, RuleErrors> {
         let mut errors = Vec::new();

@@ -30,6 +30,20 @@ pub struct Patterns {
     /// Reporting verbs ("قال", "أكد"): one followed by a given name, more name words and what was
     /// said ("وقال أحمد الحجار إن") marks a person without a title.
     pub speech_verbs: HashSet<String>,
+    /// Words between a title and the name that belong to the role ("السابق", "former").
+    pub connectors: HashSet<String>,
+    /// First halves of compound given names ("عبد", "ابو"), which stand for a given name.
+    pub compound_heads: HashSet<String>,
+    /// Words after which a word with the article continues an Arabic name ("عبد", "بن").
+    pub name_links: HashSet<String>,
+    /// What follows a name after a reporting verb ("ان", ":", ","): the name is the speaker.
+    pub said: HashSet<String>,
+    /// Lowercase words inside English organization names ("of", "for").
+    pub org_connectors: HashSet<String>,
+    /// English function words, for language detection.
+    pub function_words: HashSet<String>,
+    /// English articles ("a", "the"), allowed between a name and its title in apposition.
+    pub articles: HashSet<String>,
     /// Phrases that contain a name's form but are not names ("السياسة الخارجية الأميركية" is
     /// not the State Department): matched with the names, they win by starting earlier or
     /// being longer, and produce nothing. With their `file:line`.
@@ -58,6 +72,8 @@ struct RawPatterns {
     person: Lists,
     #[serde(default)]
     organization: Lists,
+    #[serde(default)]
+    language: Lists,
     #[serde(default)]
     stopwords: BTreeMap<String, Vec<Spanned<String>>>,
     #[serde(default)]
@@ -118,13 +134,28 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let mut person = take(
         "person",
         raw.person,
-        &["titles", "kin", "given_names", "speech_verbs"],
+        &[
+            "titles",
+            "kin",
+            "given_names",
+            "speech_verbs",
+            "connectors",
+            "compound_heads",
+            "name_links",
+            "said",
+        ],
         errors,
     );
     let mut org = take(
         "organization",
         raw.organization,
-        &["heads", "generic"],
+        &["heads", "generic", "connectors"],
+        errors,
+    );
+    let mut language = take(
+        "language",
+        raw.language,
+        &["function_words", "articles"],
         errors,
     );
     let list = |lists: &mut BTreeMap<String, Vec<(String, String)>>, key: &str| {
@@ -137,11 +168,50 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.kin = set(&mut person, "kin");
     p.given_names = set(&mut person, "given_names");
     p.speech_verbs = set(&mut person, "speech_verbs");
+    p.connectors = set(&mut person, "connectors");
+    p.compound_heads = set(&mut person, "compound_heads");
+    p.name_links = set(&mut person, "name_links");
+    p.said = set(&mut person, "said");
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
+    p.org_connectors = set(&mut org, "connectors");
+    p.function_words = set(&mut language, "function_words");
+    p.articles = set(&mut language, "articles");
     p.not_names = by_language(path, src, raw.not_names, errors);
     p.stopwords = words(by_language(path, src, raw.stopwords, errors));
     p
+}
+
+impl Patterns {
+    /// Entries of every list, by name (`patterns.toml:titles`), for `GetRules`.
+    pub fn counts(&self) -> Vec<(String, usize)> {
+        let sets = [
+            ("person.kin", &self.kin),
+            ("person.given_names", &self.given_names),
+            ("person.speech_verbs", &self.speech_verbs),
+            ("person.connectors", &self.connectors),
+            ("person.compound_heads", &self.compound_heads),
+            ("person.name_links", &self.name_links),
+            ("person.said", &self.said),
+            ("organization.heads", &self.org_heads),
+            ("organization.generic", &self.org_generic),
+            ("organization.connectors", &self.org_connectors),
+            ("language.function_words", &self.function_words),
+            ("language.articles", &self.articles),
+            ("stopwords", &self.stopwords),
+        ];
+        let mut out: Vec<(String, usize)> = sets
+            .into_iter()
+            .map(|(name, set)| (name, set.len()))
+            .chain([
+                ("person.titles", self.titles.len()),
+                ("not_names", self.not_names.len()),
+            ])
+            .map(|(name, n)| (format!("patterns.toml:{name}"), n))
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// The normalized words of (word, `file:line`) entries.
@@ -191,5 +261,62 @@ pub fn parse_boilerplate(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>
         line_prefixes: norm_all(raw.line_prefixes),
         next_line_markers: norm_all(raw.next_line_markers),
         section_labels: norm_all(raw.section_labels).into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_list_is_read_and_counted() {
+        let src = "[person]\ntitles.ar = [\"الرئيس\"]\nconnectors.en = [\"former\", \"acting\"]\n\
+                   said.ar = [\"إن\", \"،\"]\n[organization]\nconnectors.en = [\"of\"]\n\
+                   [language]\nfunction_words.en = [\"the\"]\narticles.en = [\"a\"]\n\
+                   [stopwords]\nar = [\"في\"]\n";
+        let f = RuleFile {
+            path: "patterns.toml".into(),
+            bytes: src.as_bytes().to_vec(),
+        };
+        let mut errors = Vec::new();
+        let p = parse_patterns(&f, src, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        // Entries are normalized like the text: the Arabic comma is a comma, إن is ان.
+        assert!(
+            p.said.contains(",") && p.said.contains("ان"),
+            "{:?}",
+            p.said
+        );
+        let counts = p.counts();
+        let count = |name: &str| {
+            counts
+                .iter()
+                .find(|(n, _)| n == &format!("patterns.toml:{name}"))
+                .map(|(_, c)| *c)
+        };
+        assert_eq!(count("person.titles"), Some(1));
+        assert_eq!(count("person.connectors"), Some(2));
+        assert_eq!(count("organization.connectors"), Some(1));
+        assert_eq!(count("language.function_words"), Some(1));
+        assert_eq!(count("language.articles"), Some(1));
+        assert_eq!(count("stopwords"), Some(1));
+        assert_eq!(count("person.kin"), Some(0));
+    }
+
+    #[test]
+    fn an_unknown_list_is_an_error_at_its_line() {
+        let src = "[person]\ntitles.ar = [\"الرئيس\"]\nconectors.en = [\"former\"]\n";
+        let f = RuleFile {
+            path: "patterns.toml".into(),
+            bytes: src.as_bytes().to_vec(),
+        };
+        let mut errors = Vec::new();
+        parse_patterns(&f, src, &mut errors);
+        let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("patterns.toml:3: [person] unknown list \"conectors\""),
+            "{errors:?}"
+        );
     }
 }

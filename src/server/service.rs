@@ -9,7 +9,7 @@ use std::time::Instant;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
-use super::convert::{check_limits, rules_info_to_pb, Limits};
+use super::convert::{rules_info_to_pb, Limits};
 use super::status::document_error;
 use crate::model::{Classification, ClassifyError, Document};
 use crate::pb;
@@ -34,7 +34,7 @@ impl ClassifierService {
 /// Converts, validates and size-checks one request.
 fn prepare(req: pb::ClassifyRequest, limits: &Limits) -> Result<Document, ClassifyError> {
     let doc = Document::try_from(req)?;
-    check_limits(&doc, limits)?;
+    doc.check(limits.max_text_bytes)?;
     Ok(doc)
 }
 

@@ -42,6 +42,15 @@ pub(crate) fn is_article_prefix(prefix: &str) -> bool {
     }
 }
 
+/// Whether a normalized word starts with a one-letter proclitic and the article: ب و ف ك + ال,
+/// or "لل". After a reporting verb, a name word never does ("قال محمد للصحفيين إن": للصحفيين
+/// is no name).
+pub(crate) fn starts_with_clitic_article(word: &str) -> bool {
+    ["لل", "بال", "وال", "فال", "كال"]
+        .iter()
+        .any(|p| word.starts_with(p))
+}
+
 /// Whether a normalized word is definite: it starts with the article, or with "لل" (ل + ال).
 pub(crate) fn is_definite(word: &str) -> bool {
     word.starts_with(ARTICLE) || word.starts_with("لل")

@@ -2,16 +2,15 @@
 
 use super::{NormText, TokenKind};
 
-/// Detects the language of `text`: `"ar"` when Arabic-script letters are at least as many as
-/// Latin ones, `"en"` for Latin text with enough English function words, else `"und"`.
-/// Mixed text (Latin names like "KN-23" inside Arabic) is Arabic.
-pub fn detect_language(text: &str) -> &'static str {
-    detect(&NormText::new(text))
-}
-
-/// [`detect_language`] on an already normalized text: the letter counts come from folding, the
-/// function words from the (lowercased) tokens, so the text is not read again.
-pub fn detect(nt: &NormText) -> &'static str {
+/// Detects the language of a normalized text: `"ar"` when Arabic-script letters are at least as
+/// many as Latin ones, `"en"` for Latin text with enough English `function_words` (or a short
+/// headline), else `"und"`. Mixed text (Latin names like "KN-23" inside Arabic) is Arabic. The
+/// letter counts come from folding and the words from the (lowercased) tokens, so the text is not
+/// read again.
+pub fn detect<S: std::hash::BuildHasher>(
+    nt: &NormText,
+    function_words: &std::collections::HashSet<String, S>,
+) -> &'static str {
     let (arabic, latin) = (nt.scripts.arabic, nt.scripts.latin);
     if arabic == 0 && latin == 0 {
         return "und";
@@ -28,36 +27,7 @@ pub fn detect(nt: &NormText) -> &'static str {
         .take(2_000)
     {
         words += 1;
-        if matches!(
-            nt.token_text(i),
-            "the"
-                | "of"
-                | "and"
-                | "to"
-                | "in"
-                | "a"
-                | "is"
-                | "was"
-                | "for"
-                | "on"
-                | "that"
-                | "with"
-                | "said"
-                | "by"
-                | "as"
-                | "at"
-                | "from"
-                | "his"
-                | "her"
-                | "it"
-                | "has"
-                | "have"
-                | "be"
-                | "are"
-                | "were"
-                | "an"
-                | "this"
-        ) {
+        if function_words.contains(nt.token_text(i)) {
             hits += 1;
         }
     }
@@ -71,7 +41,14 @@ pub fn detect(nt: &NormText) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::detect_language;
+    use super::{detect, NormText};
+
+    fn detect_language(text: &str) -> &'static str {
+        let words: std::collections::HashSet<String> = ["the", "of", "and", "in", "on", "with"]
+            .map(String::from)
+            .into();
+        detect(&NormText::new(text), &words)
+    }
 
     #[test]
     fn scripts() {

@@ -11,6 +11,6 @@ pub mod lang;
 pub mod normalize;
 pub mod offsets;
 
-pub use lang::{detect, detect_language};
+pub use lang::detect;
 pub use normalize::{NormText, Scripts, Token, TokenKind};
 pub use offsets::{OffsetUnit, UnitConverter};

@@ -1,0 +1,225 @@
+//! Entity mentions of a document: the candidates of each field (gazetteer, dates, triggers) with
+//! their overlaps resolved, then the readings that depend on the whole story (shared names,
+//! clubs in sports stories), then document-level propagation of short forms; boilerplate last.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use super::fields::{FieldText, Fields};
+use super::lexicon::{Group, NameTarget};
+use super::Classifier;
+use crate::entities::{self, Candidate, DateKey, Referent, ShortHit};
+use crate::model::{EntityType, Field};
+use crate::rules::gazetteer::EntityId;
+use crate::text::{arabic, NormText, TokenKind};
+use crate::topics::Occurrence;
+use crate::triggers;
+
+/// IPTC top-level topic "sport".
+const SPORT: &str = "medtop:15000000";
+/// Summed weight of distinct sport terms from which a story is read as a sports story: the
+/// weight at which terms alone emit the sport topic (`1 − e^−0.7 ≈ 0.5`).
+const SPORT_STORY_WEIGHT: f64 = 0.7;
+
+/// The accepted mentions of a document, in document order. `terms` are the topic term hits
+/// outside boilerplate (a sports story is read from them); `reference` resolves relative dates.
+pub(super) fn resolve(
+    c: &Classifier,
+    fields: &Fields,
+    terms: &[(u32, Occurrence)],
+    reference: Option<jiff::civil::Date>,
+) -> Vec<Candidate> {
+    let mut accepted: Vec<Candidate> = Vec::new();
+    for f in fields.iter() {
+        accepted.extend(field_candidates(c, f, reference));
+    }
+    c.shared.resolve(
+        &c.rules,
+        &mut accepted,
+        |m| &fields.get(m.field).nt.text[m.norm.clone()],
+        &c.entity_rule_ids,
+    );
+    let shorts = short_hits(c, fields, &accepted);
+    crate::context::clubs_over_cities(
+        &mut accepted,
+        &shorts,
+        |id| c.rules.entity(id).entity_type,
+        || sport_story(c, terms, &shorts),
+    );
+    let blocked: Vec<(Field, Range<usize>)> = fields
+        .iter()
+        .flat_map(|f| {
+            f.hits[Group::Names]
+                .iter()
+                .filter(|h| c.lexicon.name_target(h) == NameTarget::NotAName)
+                .map(move |h| (f.field, f.nt.orig_range(f.orig, h.norm.clone())))
+        })
+        .collect();
+    let type_of = |id: EntityId| c.rules.entity(id).entity_type;
+    entities::propagate(
+        &mut accepted,
+        shorts,
+        &blocked,
+        |m| {
+            matches!(
+                m.entity_type(type_of),
+                EntityType::Norp | EntityType::Location
+            )
+        },
+        |m, s| match m.entity_type(type_of) {
+            // "وأضاف السوداني" (the prime minister), not "الجيش السوداني".
+            EntityType::Norp => s.over_adjective,
+            // "برشلونة" in a story that names "نادي برشلونة": the club.
+            EntityType::Location => s.options.iter().all(
+                |o| matches!(o, Referent::Known(i) if type_of(*i) == EntityType::Organization),
+            ),
+            _ => false,
+        },
+    );
+    accepted.retain(|m| !fields.get(m.field).in_boilerplate(&m.orig));
+    accepted
+}
+
+/// Gazetteer, date and trigger candidates of one field, overlaps resolved.
+fn field_candidates(
+    c: &Classifier,
+    f: &FieldText,
+    reference: Option<jiff::civil::Date>,
+) -> Vec<Candidate> {
+    let mut cands: Vec<Candidate> = f.hits[Group::Names]
+        .iter()
+        .filter_map(|h| match c.lexicon.name_target(h) {
+            NameTarget::Entity(id) => Some((h, id)),
+            NameTarget::NotAName => None,
+        })
+        .map(|(h, id)| {
+            let e = c.rules.entity(id);
+            let short = !f.nt.text[h.norm.clone()].contains(' ') && h.norm.len() <= 6;
+            Candidate {
+                field: f.field,
+                orig: f.nt.orig_range(f.orig, h.norm.clone()),
+                norm: h.norm.clone(),
+                referent: Referent::Known(id),
+                rule_id: c.entity_rule_ids[id.index()].clone(),
+                confidence: if h.clitic { 0.9 } else { 0.95 } - if short { 0.1 } else { 0.0 },
+                priority: e.priority.clamp(-100, 100),
+                role: String::new(),
+            }
+        })
+        .collect();
+    for d in c.dates().find(&f.nt, reference) {
+        let key = if d.value.is_empty() {
+            DateKey::Unresolved(f.nt.text[d.norm.clone()].to_owned())
+        } else {
+            DateKey::Value(d.value)
+        };
+        cands.push(Candidate {
+            field: f.field,
+            orig: f.nt.orig_range(f.orig, d.norm.clone()),
+            norm: d.norm,
+            referent: Referent::Date(key),
+            rule_id: d.rule_id.into(),
+            confidence: d.confidence,
+            priority: 0,
+            role: String::new(),
+        });
+    }
+    let mut typed: Vec<(Candidate, EntityType)> = entities::resolve_overlaps(cands)
+        .into_iter()
+        .map(|m| {
+            let t = m.entity_type(|id| c.rules.entity(id).entity_type);
+            (m, t)
+        })
+        .collect();
+    let cx = triggers::Context {
+        nt: &f.nt,
+        orig: f.orig,
+        field: f.field,
+        patterns: &c.rules.patterns,
+        title_hits: &f.hits[Group::Titles],
+        kin_hits: &f.hits[Group::Kin],
+        head_hits: &f.hits[Group::Heads],
+        speech_hits: &f.hits[Group::Speech],
+        given_hits: &f.hits[Group::Given],
+    };
+    let found = triggers::find(&cx, &mut typed);
+    let mut all: Vec<Candidate> = typed.into_iter().map(|(m, _)| m).collect();
+    all.extend(found);
+    entities::resolve_overlaps(all)
+}
+
+/// Whether the words of the document (`terms`, outside boilerplate) speak for sport about as
+/// strongly as it takes to emit the sport topic on terms alone. Terms that are short forms
+/// ("برشلونة", a football term too) do not count: they are what is to be decided.
+fn sport_story(c: &Classifier, terms: &[(u32, Occurrence)], shorts: &[ShortHit]) -> bool {
+    let short_at: HashSet<(Field, usize)> =
+        shorts.iter().map(|s| (s.field, s.orig.start)).collect();
+    let hits = terms
+        .iter()
+        .filter(|(_, o)| !short_at.contains(&(o.field, o.orig.start)))
+        .map(|(t, _)| *t);
+    c.topics.term_weight_under(hits, SPORT) >= SPORT_STORY_WEIGHT
+}
+
+/// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
+fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<ShortHit> {
+    let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
+    for m in accepted {
+        if let Referent::Unlisted(EntityType::Person, key) = &m.referent {
+            if let Some((_, last)) = key.rsplit_once(' ') {
+                if last.chars().count() >= 3 && !c.rules.patterns.stopwords.contains(last) {
+                    let v = unlisted.entry(last.to_owned()).or_default();
+                    if !v.contains(&m.referent) {
+                        v.push(m.referent.clone());
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for f in fields.iter() {
+        let hits = &f.hits[Group::Shorts];
+        // Hits of one span (a short form shared by several people) are one occurrence.
+        for group in hits.chunk_by(|a, b| a.norm == b.norm) {
+            let options = group
+                .iter()
+                .map(|h| Referent::Known(EntityId::from_index(h.payload as usize)))
+                .collect();
+            out.push(short_hit(f, group[0].norm.clone(), options));
+        }
+        if unlisted.is_empty() {
+            continue;
+        }
+        for (i, t) in f.nt.tokens.iter().enumerate() {
+            let tok = f.nt.token_text(i);
+            if let Some(clitic) = arabic::strip_proclitic(tok, 2, |w| unlisted.contains_key(w)) {
+                let options = unlisted[&tok[clitic..]].clone();
+                out.push(short_hit(f, t.norm.start + clitic..t.norm.end, options));
+            }
+        }
+    }
+    out
+}
+
+fn short_hit(f: &FieldText, norm: Range<usize>, options: Vec<Referent>) -> ShortHit {
+    ShortHit {
+        field: f.field,
+        orig: f.nt.orig_range(f.orig, norm.clone()),
+        over_adjective: not_after_definite(&f.nt, norm.start),
+        norm,
+        options,
+    }
+}
+
+/// Whether the word at normalized byte `pos` does not follow a definite word: a nationality
+/// adjective follows the noun it qualifies ("الجيش السوداني"), a surname used alone does not
+/// ("وأضاف السوداني"). The first word of a text or after punctuation does not follow one either.
+fn not_after_definite(nt: &NormText, pos: usize) -> bool {
+    match nt.token_at(pos) {
+        Some(i) if i > 0 => {
+            let prev = &nt.tokens[i - 1];
+            prev.kind == TokenKind::Punct || !nt.token_text(i - 1).starts_with(arabic::ARTICLE)
+        }
+        _ => true,
+    }
+}
