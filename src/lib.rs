@@ -18,19 +18,19 @@
 //! | [`pb`] | generated `khabar.v1` protobuf code |
 #![deny(missing_docs)]
 
-pub mod boilerplate;
-pub mod classifier;
-pub mod context;
-pub mod dates;
-pub mod entities;
-pub mod matcher;
+mod boilerplate;
+mod classifier;
+mod context;
+mod dates;
+mod entities;
+mod matcher;
 pub mod model;
 pub mod pb;
 pub mod reload;
 pub mod rules;
 pub mod server;
 pub mod text;
-pub mod topics;
-pub mod triggers;
+mod topics;
+mod triggers;
 
 pub use classifier::Classifier;

@@ -139,25 +139,13 @@ impl std::fmt::Debug for Matcher {
 impl Matcher {
     /// Compiles patterns of one group reported leftmost-longest. Patterns that compile to the
     /// same string share one automaton entry.
+    #[cfg(test)]
     pub fn new(patterns: &[Pattern], mode: Mode) -> Matcher {
         Matcher::grouped(
             patterns,
             &[Group {
                 mode,
                 overlapping: false,
-            }],
-        )
-    }
-
-    /// Like [`Matcher::new`], but [`Matcher::find`] reports every accepted match, including
-    /// matches that overlap or nest in each other, ordered by start then longest first; the
-    /// caller resolves overlaps (topic terms do so per topic).
-    pub fn new_overlapping(patterns: &[Pattern], mode: Mode) -> Matcher {
-        Matcher::grouped(
-            patterns,
-            &[Group {
-                mode,
-                overlapping: true,
             }],
         )
     }
@@ -250,17 +238,8 @@ impl Matcher {
         }
     }
 
-    /// Number of compiled strings.
-    pub fn len(&self) -> usize {
-        self.strings.len()
-    }
-
-    /// Whether nothing was compiled.
-    pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
-    }
-
     /// Appends every accepted hit of a one-group matcher to `out` (see [`Matcher::find_groups`]).
+    #[cfg(test)]
     pub fn find(&self, nt: &NormText, orig: &str, out: &mut Vec<Hit>) {
         let mut groups = [std::mem::take(out)];
         self.find_groups(nt, orig, &mut groups);

@@ -23,6 +23,22 @@ pub fn seed_docs() -> Vec<Document> {
         .collect()
 }
 
+/// Classifies `docs` exactly `rounds` times and prints ms per round.
+#[allow(dead_code)] // not every example uses it
+pub fn run_rounds(classifier: &Classifier, docs: &[Document], rounds: u32) {
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for d in docs {
+            std::hint::black_box(classifier.classify(d).expect("classify"));
+        }
+    }
+    println!(
+        "{} docs, {rounds} rounds, {:.3} ms/round",
+        docs.len(),
+        start.elapsed().as_secs_f64() * 1e3 / f64::from(rounds.max(1))
+    );
+}
+
 /// Classifies `docs` in a loop for `secs` seconds and prints ms per round and throughput.
 pub fn time_rounds(classifier: &Classifier, docs: &[Document], secs: f64) {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();

@@ -110,7 +110,11 @@ impl DateRules {
     }
 
     /// Finds the date expressions of a text; `reference` resolves relative ones.
-    pub fn find(&self, nt: &NormText, reference: Option<jiff::civil::Date>) -> Vec<DateMatch> {
+    pub(crate) fn find(
+        &self,
+        nt: &NormText,
+        reference: Option<jiff::civil::Date>,
+    ) -> Vec<DateMatch> {
         let mut out = Vec::new();
         if self.keys.is_empty() {
             return out;

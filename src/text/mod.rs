@@ -6,11 +6,12 @@
 //! text that starts and ends on character boundaries.
 
 pub(crate) mod arabic;
-pub mod fold;
-pub mod lang;
+pub(crate) mod fold;
+mod lang;
 pub mod normalize;
 pub mod offsets;
 
-pub use lang::detect;
-pub use normalize::{NormText, Scripts, Token, TokenKind};
-pub use offsets::{OffsetUnit, UnitConverter};
+pub(crate) use lang::detect;
+pub(crate) use normalize::{NormText, TokenKind};
+pub use offsets::OffsetUnit;
+pub(crate) use offsets::UnitConverter;

@@ -6,7 +6,7 @@ use super::fold::{self, Class};
 
 /// What a token is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenKind {
+pub(crate) enum TokenKind {
     /// Contains at least one letter (may contain digits: "KN23").
     Word,
     /// ASCII digits only (after folding Arabic-Indic digits).
@@ -17,7 +17,7 @@ pub enum TokenKind {
 
 /// One token of the normalized text.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     /// Byte range in [`NormText::text`].
     pub norm: Range<usize>,
     /// Byte range in the original text (covers marks attached to its last letter).
@@ -33,7 +33,7 @@ pub struct Token {
 /// of `text` knows the original byte offset of the character it came from, through a short list
 /// of segments (see [`Segment`]) instead of one entry per byte.
 #[derive(Clone, Debug, Default)]
-pub struct NormText {
+pub(crate) struct NormText {
     /// The normalized text.
     pub text: String,
     /// Where the bytes of `text` come from, in order of `norm` (see [`Segment`]).
@@ -70,7 +70,7 @@ const BLOCK: usize = 1 << BLOCK_BITS;
 
 /// Letters of the two scripts language detection weighs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Scripts {
+pub(crate) struct Scripts {
     /// Arabic-script letters (Arabic, Arabic Supplement, Extended-A, presentation forms).
     pub arabic: usize,
     /// Latin letters (ASCII and Latin-1 to Latin Extended-B).
@@ -302,14 +302,6 @@ impl NormText {
             }
         }
         start..end
-    }
-
-    /// The normalized byte offset where the token containing `pos` starts.
-    pub fn token_start(&self, pos: usize) -> usize {
-        self.text.as_bytes()[..pos]
-            .iter()
-            .rposition(|&b| b == b' ')
-            .map_or(0, |p| p + 1)
     }
 
     /// Index of the token that contains normalized byte `pos` (binary search).
@@ -548,7 +540,6 @@ mod tests {
     #[test]
     fn token_lookup() {
         let nt = NormText::new("ab cd");
-        assert_eq!(nt.token_start(4), 3);
         assert_eq!(nt.token_at(4), Some(1));
         assert_eq!(nt.token_at(2), None);
         assert_eq!(normalize_form(" Kim  Jong-un "), "kim jong - un");

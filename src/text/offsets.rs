@@ -23,7 +23,7 @@ pub enum OffsetUnit {
 
 /// Collects byte offsets, then converts them all in one pass.
 #[derive(Debug, Default)]
-pub struct UnitConverter {
+pub(crate) struct UnitConverter {
     offsets: Vec<usize>,
 }
 
@@ -64,7 +64,7 @@ impl UnitConverter {
 
 /// The result of [`UnitConverter::finish`].
 #[derive(Debug)]
-pub struct Converted {
+pub(crate) struct Converted {
     map: Vec<(usize, u32)>,
 }
 
