@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
+use crate::dates::DateEngine;
 use crate::entities::{self, Candidate, Referent, ShortHit};
 use crate::matcher::{Group, Hit, Matcher, Mode, Pattern};
 use crate::model::{
@@ -64,6 +65,8 @@ pub struct Classifier {
     /// Every surface form, one group per use (`G_*`); a text is scanned once.
     lexicon: Matcher,
     topics: TopicEngine,
+    /// The date lexicon (`rules.dates`), compiled for the date grammar.
+    dates: DateEngine,
     /// `rules.entities[i].rule_id`, shared by every candidate of entity `i`.
     entity_rule_ids: Vec<std::sync::Arc<str>>,
     /// Names several entities share, resolved by the story's countries.
@@ -292,6 +295,7 @@ impl Classifier {
             topics,
             entity_rule_ids,
             shared: crate::context::SharedNames::new(&rules),
+            dates: DateEngine::new(&rules.dates),
             rules,
         }
     }
@@ -501,7 +505,7 @@ impl Classifier {
                 }
             })
             .collect();
-        for d in self.rules.dates.find(&f.nt, reference) {
+        for d in self.dates.find(&f.nt, reference) {
             let key = if d.value.is_empty() {
                 format!("~{}", &f.nt.text[d.norm.clone()])
             } else {
