@@ -107,7 +107,7 @@ fn field_candidates(
             }
         })
         .collect();
-    for d in c.dates().find(&f.nt, reference) {
+    for d in c.dates.find(&f.nt, reference) {
         let key = if d.value.is_empty() {
             DateKey::Unresolved(f.nt.text[d.norm.clone()].to_owned())
         } else {

@@ -18,7 +18,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::context::SharedNames;
-use crate::dates::DateRules;
+use crate::dates::DateEngine;
 use crate::model::{Classification, ClassifyError, Document, RulesInfo, MAX_TEXT_BYTES};
 use crate::rules::{RuleErrors, RuleFile, RuleSet};
 use crate::topics::TopicEngine;
@@ -34,6 +34,8 @@ pub struct Classifier {
     /// Every surface form, one group per use; a field is scanned once.
     lexicon: Lexicon,
     topics: TopicEngine,
+    /// The date grammar over the rule set's date lexicon.
+    dates: DateEngine,
     /// `rules.entities[i].rule_id`, shared by every candidate of entity `i`.
     entity_rule_ids: Vec<Arc<str>>,
     /// Names several entities share, resolved by the story's countries.
@@ -65,6 +67,7 @@ impl Classifier {
             info: output::rules_info(&rules, source),
             lexicon: Lexicon::compile(&rules, &topics),
             topics,
+            dates: DateEngine::new(&rules.dates),
             entity_rule_ids: rules
                 .entities
                 .iter()
@@ -83,10 +86,6 @@ impl Classifier {
     /// The validated rules.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
-    }
-
-    fn dates(&self) -> &DateRules {
-        &self.rules.dates
     }
 
     /// Classifies one document.

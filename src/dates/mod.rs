@@ -1,9 +1,18 @@
 //! Date expressions in Arabic and English news, with ISO 8601 values.
 //!
 //! The lexicons (month names of every system, weekdays, Hijri months, day words, relative words,
-//! units, markers and context words) come from `rules/dates.toml`; the grammar is here. [`DateRules::find`]
-//! walks the tokens of a [`NormText`] left to right, tries every pattern at each token and keeps the
-//! longest match, so matches are sorted and never overlap.
+//! units, markers and context words) come from `rules/dates.toml`, validated by
+//! `rules::dates`; `DateEngine::new` compiles them into a lookup table and the grammar
+//! is here. `DateEngine::find` walks the tokens of a [`NormText`] left to right, tries every
+//! pattern at each token and keeps the longest match, so matches are sorted and never overlap.
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `mod.rs` | the front: `DateEngine`, `DateMatch` |
+//! | `keys.rs` | the lexicon's keys in an open-addressing table |
+//! | `lookup.rs` | reading a token's proclitics and looking it up, once per token |
+//! | `grammar/` | the patterns: `numeric.rs`, `weekday.rs`, `month.rs` |
+//! | `resolve.rs` | calendar arithmetic for values |
 //!
 //! # What is recognised
 //!
@@ -74,39 +83,41 @@
 //! sighting-based calendars; the value says exactly what the text says.
 use std::ops::Range;
 
-use crate::rules::RuleError;
+use crate::rules::dates::DateLexicon;
 use crate::text::NormText;
 
 mod grammar;
-mod lexicon;
+mod keys;
+mod lookup;
 mod resolve;
 #[cfg(test)]
 mod tests;
 
-/// Month, weekday and relative-date lexicons from `rules/dates.toml`.
+/// The date lexicon of `rules/dates.toml`, compiled for the grammar.
 #[derive(Clone, Debug, Default)]
-pub struct DateRules {
-    keys: grammar::Keys,
+pub(crate) struct DateEngine {
+    keys: keys::Keys,
 }
 
 /// One date expression found in the normalized text.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DateMatch {
+pub(crate) struct DateMatch {
     /// Byte range in [`NormText::text`] (proclitics and punctuation outside).
-    pub norm: Range<usize>,
+    pub(crate) norm: Range<usize>,
     /// ISO 8601 value at the grain the text gives, or empty when it cannot be resolved.
-    pub value: String,
+    pub(crate) value: String,
     /// Which rule matched, e.g. `dates.toml:12` or a grammar rule name like `date/month-year`.
-    pub rule_id: String,
+    pub(crate) rule_id: String,
     /// Confidence in [0, 1].
-    pub confidence: f64,
+    pub(crate) confidence: f64,
 }
 
-impl DateRules {
-    /// Parses and validates `dates.toml`; `path` is used in error messages.
-    pub fn from_toml(path: &str, src: &str) -> Result<DateRules, Vec<RuleError>> {
-        let keys = grammar::Keys::new(lexicon::build(path, src)?);
-        Ok(DateRules { keys })
+impl DateEngine {
+    /// Compiles a validated lexicon.
+    pub(crate) fn new(lexicon: &DateLexicon) -> DateEngine {
+        DateEngine {
+            keys: keys::Keys::new(lexicon),
+        }
     }
 
     /// Finds the date expressions of a text; `reference` resolves relative ones.

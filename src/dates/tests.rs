@@ -1,8 +1,11 @@
-//! Runs the case table `tests/data/dates.toml` against `rules/dates.toml`, and checks validation.
+//! Runs the case table `tests/data/dates.toml` against `rules/dates.toml` (validation is tested
+//! in `rules/dates.rs`).
 
 use serde::Deserialize;
 
-use super::DateRules;
+use super::DateEngine;
+use crate::rules::dates::DateLexicon;
+use crate::rules::RuleFile;
 use crate::text::NormText;
 
 const RULES: &str = include_str!("../../rules/dates.toml");
@@ -24,13 +27,38 @@ struct Case {
     dates: Vec<(String, String)>,
 }
 
-fn rules() -> DateRules {
-    DateRules::from_toml("dates.toml", RULES).unwrap_or_else(|e| panic!("{e:?}"))
+/// The lexicon of `rules/dates.toml`.
+pub(super) fn lexicon() -> DateLexicon {
+    let file = RuleFile {
+        path: "dates.toml".to_owned(),
+        bytes: RULES.as_bytes().to_vec(),
+    };
+    let mut errors = Vec::new();
+    let lexicon = crate::rules::dates::parse(&file, RULES, &mut errors);
+    assert_eq!(errors, [], "rules/dates.toml");
+    lexicon
+}
+
+/// Byte strings of every length up to 12, of every first byte (for the byte-level readers).
+pub(super) fn byte_samples() -> Vec<Vec<u8>> {
+    (0..=12)
+        .flat_map(|len| {
+            (0u8..=255).map(move |x| {
+                (0..len)
+                    .map(|k| x.wrapping_add((k as u8).wrapping_mul(37)))
+                    .collect::<Vec<u8>>()
+            })
+        })
+        .collect()
+}
+
+fn rules() -> DateEngine {
+    DateEngine::new(&lexicon())
 }
 
 /// (span text, value) of every match.
 fn run(
-    rules: &DateRules,
+    rules: &DateEngine,
     text: &str,
     reference: Option<jiff::civil::Date>,
 ) -> Vec<(String, String)> {
@@ -89,44 +117,9 @@ fn matches_are_sorted_and_disjoint() {
 }
 
 #[test]
-fn validation_errors_have_lines() {
-    let src = "[[month]]\nnumber = 1\ngregorian = [\"يناير\"]\n\n[[month]]\nnumber = 2\ngregorian = [\"يناير\", \"\"]\nambiguous = [\"x\"]\n\n[[month]]\nnumber = 13\n";
-    let errs = DateRules::from_toml("dates.toml", src).unwrap_err();
-    let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
-    assert!(
-        text.iter()
-            .any(|e| e.starts_with("dates.toml:11:") && e.contains("out of range")),
-        "{text:?}"
-    );
-    assert!(
-        text.iter()
-            .any(|e| e.starts_with("dates.toml:7:") && e.contains("already")),
-        "{text:?}"
-    );
-    assert!(
-        text.iter()
-            .any(|e| e.starts_with("dates.toml:7:") && e.contains("empty")),
-        "{text:?}"
-    );
-    assert!(
-        text.iter()
-            .any(|e| e.starts_with("dates.toml:8:") && e.contains("ambiguous")),
-        "{text:?}"
-    );
-
-    let errs = DateRules::from_toml(
-        "dates.toml",
-        "[units]\nweek = [\"الأسبوع\"]\nfortnight = [\"x\"]\n",
-    )
-    .unwrap_err();
-    assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].line, 3, "{errs:?}");
-}
-
-#[test]
 fn empty_rules_find_nothing() {
     let nt = NormText::new("أمس الأربعاء 2024");
-    assert!(DateRules::default().find(&nt, None).is_empty());
+    assert!(DateEngine::default().find(&nt, None).is_empty());
 }
 
 #[test]

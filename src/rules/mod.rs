@@ -3,6 +3,7 @@
 //! `raw` mirrors the files (serde, close to disk); `load` validates everything and reports every
 //! problem at once as `path:line: message`.
 
+pub(crate) mod dates;
 mod error;
 pub mod gazetteer;
 pub mod patterns;
@@ -17,8 +18,6 @@ pub use taxonomy::Taxonomy;
 pub use topics::TopicRule;
 
 use std::path::Path;
-
-use crate::dates::DateRules;
 
 /// A validated rule set, ready to compile into a classifier.
 #[derive(Clone, Debug)]
@@ -40,8 +39,8 @@ pub struct RuleSet {
     pub patterns: Patterns,
     /// Boilerplate markers.
     pub boilerplate: Boilerplate,
-    /// Date lexicons.
-    pub dates: DateRules,
+    /// Date lexicons (`dates.toml`), compiled by the date engine.
+    pub(crate) dates: dates::DateLexicon,
     /// Interchangeable spellings (`spelling.toml`), applied to every matched surface form.
     pub spelling: spelling::Spellings,
 }
@@ -88,7 +87,7 @@ impl RuleSet {
         let mut topic_rules = Vec::new();
         let mut pats = Patterns::default();
         let mut boiler = Boilerplate::default();
-        let mut dates = DateRules::default();
+        let mut date_lexicon = dates::DateLexicon::default();
         let mut spellings = Vec::new();
         for &(f, s) in &texts {
             let p = f.path.as_str();
@@ -110,10 +109,7 @@ impl RuleSet {
             } else if p == "boilerplate.toml" {
                 boiler = patterns::parse_boilerplate(f, s, &mut errors);
             } else if p == "dates.toml" {
-                match DateRules::from_toml(p, s) {
-                    Ok(d) => dates = d,
-                    Err(e) => errors.extend(e),
-                }
+                date_lexicon = dates::parse(f, s, &mut errors);
             } else {
                 errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml, spelling.toml or *.md"));
             }
@@ -136,7 +132,7 @@ impl RuleSet {
             topics: topic_rules,
             patterns: pats,
             boilerplate: boiler,
-            dates,
+            dates: date_lexicon,
             spelling: spellings,
         })
     }

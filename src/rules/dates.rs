@@ -1,16 +1,19 @@
-//! `dates.toml` → validated lookup table (normalized first word → entries).
+//! `dates.toml`: month names of every system, weekdays, Hijri months, day words, relative words,
+//! units, markers and context words → a validated [`DateLexicon`] (normalized first word →
+//! entries). Plain data: the date engine (`crate::dates`) compiles it into its lookup table and
+//! reads it with its grammar.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::rules::{line_of, toml_error, RuleError};
+use super::{line_of, parse_toml, RuleError, RuleFile};
 use crate::text::normalize::normalize_form;
 
 /// A unit of time that a relative word can qualify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Unit {
+pub(crate) enum Unit {
     Day,
     Week,
     Month,
@@ -20,7 +23,7 @@ pub(super) enum Unit {
 
 /// Direction of a relative word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Rel {
+pub(crate) enum Rel {
     Past,
     Next,
     Current,
@@ -31,7 +34,7 @@ pub(super) enum Rel {
 /// What a lexicon entry means. One surface form may have several meanings ("اليوم": day word and
 /// unit; "العام": unit and year marker).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Meaning {
+pub(crate) enum Meaning {
     Month {
         num: u8,
         ambiguous: bool,
@@ -74,7 +77,7 @@ pub(super) enum Meaning {
 
 impl Meaning {
     /// Whether a match can start with a word of this meaning (context words never start one).
-    pub(super) fn can_start(self) -> bool {
+    pub(crate) fn can_start(self) -> bool {
         !matches!(
             self,
             Meaning::After(_)
@@ -97,13 +100,15 @@ impl Meaning {
 
 /// One surface form: the words after the first one, and the meaning.
 #[derive(Clone, Debug)]
-pub(super) struct Entry {
-    pub rest: Box<[String]>,
-    pub meaning: Meaning,
+pub(crate) struct Entry {
+    /// The normalized words after the first one.
+    pub(crate) rest: Box<[String]>,
+    /// What the form means.
+    pub(crate) meaning: Meaning,
 }
 
-/// Normalized first word → entries starting with it.
-pub(super) type Lexicon = rustc_hash::FxHashMap<String, Vec<Entry>>;
+/// The validated `dates.toml`: normalized first word → the entries starting with it.
+pub(crate) type DateLexicon = rustc_hash::FxHashMap<String, Vec<Entry>>;
 
 type Names = Vec<Spanned<String>>;
 
@@ -252,8 +257,8 @@ struct RawContext {
 struct Builder<'a> {
     path: &'a str,
     src: &'a str,
-    lex: Lexicon,
-    errors: Vec<RuleError>,
+    lex: DateLexicon,
+    errors: &'a mut Vec<RuleError>,
     /// (category, normalized form) → (number, line) of its first definition.
     numbered: HashMap<(&'static str, String), (i64, usize)>,
 }
@@ -369,145 +374,217 @@ impl Builder<'_> {
     }
 }
 
-/// Parses and validates the file into a lexicon.
-pub(super) fn build(path: &str, src: &str) -> Result<Lexicon, Vec<RuleError>> {
-    let raw: RawFile = toml::from_str(src).map_err(|e| vec![toml_error(path, src, &e)])?;
+/// Parses and validates `dates.toml`; every problem goes to `errors` as `path:line: message`
+/// (the lexicon is then incomplete, and the rule set is refused).
+pub(crate) fn parse(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> DateLexicon {
+    let path = file.path.as_str();
+    let Some(raw) = parse_toml::<RawFile>(path, src, errors) else {
+        return DateLexicon::default();
+    };
     let mut b = Builder {
         path,
         src,
-        lex: Lexicon::default(),
-        errors: Vec::new(),
+        lex: DateLexicon::default(),
+        errors,
         numbered: HashMap::new(),
     };
+    // Always in this order: the order of a word's entries decides between equally long readings.
+    b.months(&raw.month);
+    b.numbered_lists(&raw);
+    b.days(&raw.day);
+    b.word_lists(&raw);
+    b.lex
+}
 
-    for m in &raw.month {
-        let num = b.number("month number", &m.number, 1..=12);
-        let mut forms = Vec::new();
-        for (list, english) in [
-            (&m.gregorian, false),
-            (&m.levantine, false),
-            (&m.maghrebi, false),
-            (&m.moroccan, false),
-            (&m.english, true),
-        ] {
-            for n in list {
-                if let Some(f) = b.numbered_name("month", n, num) {
-                    forms.push((f, english));
-                }
-            }
-        }
-        let plain: Vec<String> = forms.iter().map(|(f, _)| f.clone()).collect();
-        let amb = b.ambiguous(&m.ambiguous, &plain);
-        if let Some(num) = num {
-            for (f, english) in forms {
-                let ambiguous = amb.contains(&f);
-                b.insert(
-                    &f,
-                    Meaning::Month {
-                        num: num as u8,
-                        ambiguous,
-                        english,
-                    },
-                );
-            }
-        }
-    }
-    for (category, list, range) in [
-        ("hijri month", &raw.hijri_month, 1..=12),
-        ("weekday", &raw.weekday, 1..=7),
-        ("decade", &raw.decade, 0..=9),
-        ("century", &raw.century, 10..=30),
-        ("ordinal day", &raw.ordinal_day, 1..=31),
-    ] {
-        for m in list {
-            let num = b.number(&format!("{category} number"), &m.number, range.clone());
+impl Builder<'_> {
+    /// `[[month]]`: the names of every system, English names marked, `ambiguous` ones checked.
+    fn months(&mut self, months: &[RawMonth]) {
+        for m in months {
+            let num = self.number("month number", &m.number, 1..=12);
             let mut forms = Vec::new();
-            for n in &m.names {
-                if let Some(f) = b.numbered_name(category, n, num) {
-                    forms.push(f);
+            for (list, english) in [
+                (&m.gregorian, false),
+                (&m.levantine, false),
+                (&m.maghrebi, false),
+                (&m.moroccan, false),
+                (&m.english, true),
+            ] {
+                for n in list {
+                    if let Some(f) = self.numbered_name("month", n, num) {
+                        forms.push((f, english));
+                    }
                 }
             }
-            let amb = b.ambiguous(&m.ambiguous, &forms);
-            let Some(num) = num else { continue };
-            let num = num as u8;
-            for f in &forms {
-                let meaning = match category {
-                    "hijri month" => Meaning::Hijri(num),
-                    "weekday" => Meaning::Weekday {
-                        num,
-                        ambiguous: amb.contains(f),
-                    },
-                    "decade" => Meaning::Decade(num),
-                    "ordinal day" => Meaning::Ordinal(num),
-                    _ => Meaning::Century(num),
-                };
-                b.insert(f, meaning);
+            let plain: Vec<String> = forms.iter().map(|(f, _)| f.clone()).collect();
+            let amb = self.ambiguous(&m.ambiguous, &plain);
+            if let Some(num) = num {
+                for (f, english) in forms {
+                    let ambiguous = amb.contains(&f);
+                    self.insert(
+                        &f,
+                        Meaning::Month {
+                            num: num as u8,
+                            ambiguous,
+                            english,
+                        },
+                    );
+                }
             }
         }
     }
-    for d in &raw.day {
-        let Some(offset) = b.number("day offset", &d.offset, -7..=7) else {
-            continue;
+
+    /// Hijri months, weekdays, decades, centuries and ordinal days: names with a number.
+    fn numbered_lists(&mut self, raw: &RawFile) {
+        for (category, list, range) in [
+            ("hijri month", &raw.hijri_month, 1..=12),
+            ("weekday", &raw.weekday, 1..=7),
+            ("decade", &raw.decade, 0..=9),
+            ("century", &raw.century, 10..=30),
+            ("ordinal day", &raw.ordinal_day, 1..=31),
+        ] {
+            for m in list {
+                let num = self.number(&format!("{category} number"), &m.number, range.clone());
+                let mut forms = Vec::new();
+                for n in &m.names {
+                    if let Some(f) = self.numbered_name(category, n, num) {
+                        forms.push(f);
+                    }
+                }
+                let amb = self.ambiguous(&m.ambiguous, &forms);
+                let Some(num) = num else { continue };
+                let num = num as u8;
+                for f in &forms {
+                    let meaning = match category {
+                        "hijri month" => Meaning::Hijri(num),
+                        "weekday" => Meaning::Weekday {
+                            num,
+                            ambiguous: amb.contains(f),
+                        },
+                        "decade" => Meaning::Decade(num),
+                        "ordinal day" => Meaning::Ordinal(num),
+                        _ => Meaning::Century(num),
+                    };
+                    self.insert(f, meaning);
+                }
+            }
+        }
+    }
+
+    /// `[[day]]`: day words with their offset from the reference.
+    fn days(&mut self, days: &[RawDay]) {
+        for d in days {
+            let Some(offset) = self.number("day offset", &d.offset, -7..=7) else {
+                continue;
+            };
+            self.words(
+                &d.names,
+                Meaning::Day {
+                    offset: offset as i8,
+                    alone: d.alone,
+                },
+            );
+        }
+    }
+
+    /// Units, relative words, markers and context words: plain word lists.
+    fn word_lists(&mut self, raw: &RawFile) {
+        let u = &raw.units;
+        for (names, unit) in [
+            (&u.day, Unit::Day),
+            (&u.week, Unit::Week),
+            (&u.month, Unit::Month),
+            (&u.year, Unit::Year),
+            (&u.night, Unit::Night),
+        ] {
+            self.words(names, Meaning::Unit(unit));
+        }
+        let r = &raw.relative;
+        for (names, m) in [
+            (&r.past, Meaning::After(Rel::Past)),
+            (&r.next, Meaning::After(Rel::Next)),
+            (&r.current, Meaning::After(Rel::Current)),
+            (&r.anaphoric, Meaning::After(Rel::Anaphoric)),
+            (&r.before_past, Meaning::Before(Rel::Past)),
+            (&r.before_next, Meaning::Before(Rel::Next)),
+            (&r.before_this, Meaning::Before(Rel::Current)),
+        ] {
+            self.words(names, m);
+        }
+        let k = &raw.markers;
+        for (names, m) in [
+            (&k.day, Meaning::DayMarker),
+            (&k.month, Meaning::MonthMarker),
+            (&k.year, Meaning::YearMarker),
+            (&k.ad, Meaning::Ad),
+            (&k.ah, Meaning::Ah),
+            (&k.of, Meaning::Of),
+        ] {
+            self.words(names, m);
+        }
+        let c = &raw.context;
+        for (names, m) in [
+            (&c.prepositions, Meaning::Prep),
+            (&c.day_parts, Meaning::DayPart),
+            (&c.year_links, Meaning::YearLink),
+            (&c.count_words, Meaning::Count),
+            (&c.year_unit_blocked_after, Meaning::YearUnitBlock),
+            (&c.weekday_blocked_after, Meaning::WeekdayBlockAfter),
+            (&c.weekday_blocked_before, Meaning::WeekdayBlockBefore),
+            (&c.weekday_cues_after, Meaning::WeekdayCue),
+            (&c.decade_blocked_before, Meaning::DecadeBlock),
+        ] {
+            self.words(names, m);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_of(src: &str) -> Vec<RuleError> {
+        let file = RuleFile {
+            path: "dates.toml".to_owned(),
+            bytes: src.as_bytes().to_vec(),
         };
-        b.words(
-            &d.names,
-            Meaning::Day {
-                offset: offset as i8,
-                alone: d.alone,
-            },
+        let mut errors = Vec::new();
+        parse(&file, src, &mut errors);
+        errors
+    }
+
+    #[test]
+    fn the_default_file_is_valid() {
+        let src = include_str!("../../rules/dates.toml");
+        assert_eq!(errors_of(src), []);
+    }
+
+    #[test]
+    fn validation_errors_have_lines() {
+        let src = "[[month]]\nnumber = 1\ngregorian = [\"يناير\"]\n\n[[month]]\nnumber = 2\ngregorian = [\"يناير\", \"\"]\nambiguous = [\"x\"]\n\n[[month]]\nnumber = 13\n";
+        let text: Vec<String> = errors_of(src).iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("dates.toml:11:") && e.contains("out of range")),
+            "{text:?}"
         );
-    }
-    let u = &raw.units;
-    for (names, unit) in [
-        (&u.day, Unit::Day),
-        (&u.week, Unit::Week),
-        (&u.month, Unit::Month),
-        (&u.year, Unit::Year),
-        (&u.night, Unit::Night),
-    ] {
-        b.words(names, Meaning::Unit(unit));
-    }
-    let r = &raw.relative;
-    for (names, m) in [
-        (&r.past, Meaning::After(Rel::Past)),
-        (&r.next, Meaning::After(Rel::Next)),
-        (&r.current, Meaning::After(Rel::Current)),
-        (&r.anaphoric, Meaning::After(Rel::Anaphoric)),
-        (&r.before_past, Meaning::Before(Rel::Past)),
-        (&r.before_next, Meaning::Before(Rel::Next)),
-        (&r.before_this, Meaning::Before(Rel::Current)),
-    ] {
-        b.words(names, m);
-    }
-    let k = &raw.markers;
-    for (names, m) in [
-        (&k.day, Meaning::DayMarker),
-        (&k.month, Meaning::MonthMarker),
-        (&k.year, Meaning::YearMarker),
-        (&k.ad, Meaning::Ad),
-        (&k.ah, Meaning::Ah),
-        (&k.of, Meaning::Of),
-    ] {
-        b.words(names, m);
-    }
-    let c = &raw.context;
-    for (names, m) in [
-        (&c.prepositions, Meaning::Prep),
-        (&c.day_parts, Meaning::DayPart),
-        (&c.year_links, Meaning::YearLink),
-        (&c.count_words, Meaning::Count),
-        (&c.year_unit_blocked_after, Meaning::YearUnitBlock),
-        (&c.weekday_blocked_after, Meaning::WeekdayBlockAfter),
-        (&c.weekday_blocked_before, Meaning::WeekdayBlockBefore),
-        (&c.weekday_cues_after, Meaning::WeekdayCue),
-        (&c.decade_blocked_before, Meaning::DecadeBlock),
-    ] {
-        b.words(names, m);
-    }
-    if b.errors.is_empty() {
-        Ok(b.lex)
-    } else {
-        b.errors.sort_by_key(|e| e.line);
-        Err(b.errors)
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("dates.toml:7:") && e.contains("already")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("dates.toml:7:") && e.contains("empty")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("dates.toml:8:") && e.contains("ambiguous")),
+            "{text:?}"
+        );
+
+        let errs = errors_of("[units]\nweek = [\"الأسبوع\"]\nfortnight = [\"x\"]\n");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, 3, "{errs:?}");
     }
 }
