@@ -120,11 +120,30 @@ async fn offsets_in_every_unit_point_at_the_mention() {
     server.stop().await;
 }
 
+/// (id, score) of every topic, in order.
+fn topic_scores(resp: &pb::ClassifyResponse) -> Vec<(String, f64)> {
+    resp.topics
+        .iter()
+        .map(|t| (t.id.clone(), t.score))
+        .collect()
+}
+
 #[tokio::test]
 async fn options_filter_and_limit() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
     let (_, text) = support::articles().remove(0);
+    let all = client
+        .classify(req("all", &text))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(all.topics.len() >= 2, "the article has several topics");
+    assert!(
+        all.topics.iter().all(|t| t.evidence.is_empty()),
+        "no evidence unless asked for"
+    );
+
     let mut r = req("opts", &text);
     r.options = Some(pb::ClassifyOptions {
         min_topic_score: 0.0,
@@ -133,33 +152,114 @@ async fn options_filter_and_limit() {
         include_evidence: true,
     });
     let resp = client.classify(r).await.unwrap().into_inner();
-    assert!(resp.topics.len() <= 1);
+    assert_eq!(resp.topics.len(), 1, "max_topics: 1");
+    assert_eq!(
+        resp.topics[0].id, all.topics[0].id,
+        "the best topic is kept"
+    );
+    assert!(
+        resp.topics.iter().all(|t| !t.evidence.is_empty()),
+        "evidence when asked for: {:?}",
+        resp.topics
+    );
     assert!(!resp.entities.is_empty(), "the article names places");
     assert!(resp
         .entities
         .iter()
         .all(|e| e.r#type == pb::EntityType::Location as i32));
     assert_spans(&resp, &text, "");
+    server.stop().await;
+}
 
-    let mut r = req("no-evidence", &text);
-    r.options = Some(pb::ClassifyOptions {
-        min_topic_score: 1.0,
-        ..Default::default()
-    });
-    let resp = client.classify(r).await.unwrap().into_inner();
-    assert!(resp
-        .topics
-        .iter()
-        .all(|t| t.evidence.is_empty() && t.score >= 1.0));
+#[tokio::test]
+async fn min_topic_score_leaves_out_exactly_the_topics_below_it() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    let (_, text) = support::articles().remove(0);
+    let all = client
+        .classify(req("all", &text))
+        .await
+        .unwrap()
+        .into_inner();
+    let all = topic_scores(&all);
+    // A threshold equal to a score in the middle: the topics at it stay, those below go.
+    let mut scores: Vec<f64> = all.iter().map(|t| t.1).collect();
+    scores.dedup();
+    assert!(
+        scores.len() >= 3,
+        "the article needs topics of three scores or more: {all:?}"
+    );
+    let middle = scores[scores.len() / 2];
+    for min in [middle, 1.0] {
+        let mut r = req("min", &text);
+        r.options = Some(pb::ClassifyOptions {
+            min_topic_score: min,
+            ..Default::default()
+        });
+        let got = topic_scores(&client.classify(r).await.unwrap().into_inner());
+        let want: Vec<_> = all.iter().filter(|t| t.1 >= min).cloned().collect();
+        assert_eq!(got, want, "min_topic_score {min}");
+        if min == middle {
+            assert!(
+                !got.is_empty() && got.len() < all.len(),
+                "{min} keeps some topics and leaves out others: {got:?} of {all:?}"
+            );
+        }
+    }
+    server.stop().await;
+}
 
-    let mut r = req("dated", &text);
-    r.published_at = Some(prost_types::Timestamp {
+#[tokio::test]
+async fn published_at_gives_relative_dates_their_day() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    // 2023-07-27T00:00:00Z: the 27th in Riyadh (03:00), still the 26th in Los Angeles (17:00).
+    let published = prost_types::Timestamp {
         seconds: 1_690_416_000,
         nanos: 0,
-    });
-    r.language = "ar".into();
-    let resp = client.classify(r).await.unwrap().into_inner();
-    assert_eq!(resp.language, "ar");
+    };
+    let mut got = Vec::new();
+    for (text, time_zone, published_at) in [
+        (
+            "The minister said yesterday that talks would resume.",
+            "Asia/Riyadh",
+            Some(published),
+        ),
+        (
+            "The minister said yesterday that talks would resume.",
+            "America/Los_Angeles",
+            Some(published),
+        ),
+        ("قال الوزير أمس إن المحادثات ستستأنف.", "", Some(published)),
+        // Without a publication time a relative date has no value.
+        (
+            "The minister said yesterday that talks would resume.",
+            "Asia/Riyadh",
+            None,
+        ),
+    ] {
+        let mut r = req("dated", text);
+        r.time_zone = time_zone.into();
+        r.published_at = published_at;
+        let resp = client.classify(r).await.unwrap().into_inner();
+        let dates: Vec<(String, String)> = resp
+            .entities
+            .iter()
+            .filter(|e| e.r#type == pb::EntityType::Date as i32)
+            .flat_map(|e| e.mentions.iter().map(|m| (m.text.clone(), m.value.clone())))
+            .collect();
+        got.push(dates);
+    }
+    let one = |text: &str, value: &str| vec![(text.to_owned(), value.to_owned())];
+    assert_eq!(
+        got,
+        [
+            one("yesterday", "2023-07-26"),
+            one("yesterday", "2023-07-25"),
+            one("أمس", "2023-07-26"),
+            one("yesterday", ""),
+        ]
+    );
     server.stop().await;
 }
 
