@@ -4,12 +4,12 @@
 //! | module | what |
 //! | --- | --- |
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
-//! | `service` | every RPC, every error code, health, reflection, graceful shutdown |
+//! | `service` | every RPC, every error code, health, reflection, graceful shutdown (calls in flight finish, health turns NOT_SERVING, new calls are refused) |
 //! | `reload` | hot reload under load (good, bad, good), `--watch` |
-//! | `entities` | one row per entity rule: clitics, triggers, propagation, blockers, title field |
+//! | `entities` | `tests/data/entities.toml`, one row per entity rule (clitics, triggers, propagation, blockers), and whole-document cases |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
 //! | `properties` | proptest: no panics, exact spans in every unit |
-//! | `rules` | rule validation: bad-rules fixtures vs. their `.expected` errors, `check-rules`, shipped coverage |
+//! | `rules` | rule validation: bad-rules fixtures (overlays on `good_rules/`) vs. their `.expected` errors, `check-rules`, shipped coverage |
 //! | `topics` | short texts per top-level topic: expected topics and no unrelated ones |
 
 mod entities;

@@ -3,62 +3,184 @@
 //! `tests/data/good_rules/` loads, and the shipped `rules/` load with the coverage the product
 //! requires.
 //!
-//! A fixture is a complete, minimal rules directory `bad_rules/<kind>/` (a copy of `good_rules/`
-//! with one defect, or several in `several_errors`) next to `bad_rules/<kind>.expected`, the exact
-//! text of `RuleErrors` (one `path:line: message` per line). The `.expected` file sits outside the
-//! directory because the loader rejects unknown files. To add a case: copy `good_rules/` (without
-//! its README.md), break one thing, write the expected lines.
+//! A fixture is an overlay on the one base, `tests/data/good_rules/`:
+//!
+//! | file | what |
+//! | --- | --- |
+//! | `bad_rules/<kind>/` | only the files the fixture adds or replaces, at their paths in a rules directory |
+//! | `bad_rules/<kind>.remove` | optional: base files to leave out, one relative path per line |
+//! | `bad_rules/<kind>.expected` | the exact text of `RuleErrors` (one `path:line: message` per line) |
+//!
+//! The runner builds each fixture in a temporary directory (base + overlay − removed) and loads
+//! that. To add a case: copy the one base file you break into `bad_rules/<kind>/` (same relative
+//! path), break it, and write the expected lines.
 
-use std::collections::BTreeSet;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use khabar::model::EntityType;
 use khabar::rules::RuleSet;
 use khabar::Classifier;
+use tempfile::TempDir;
 
 /// The crate root: the binary is run from here with relative paths, as a user would.
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// One bad-rules fixture.
+/// The base of every fixture (also loaded on its own by `good_minimal_rules_load`).
+const BASE: &str = "tests/data/good_rules";
+/// Where the fixtures' overlays, `.remove` and `.expected` files live.
+const FIXTURES: &str = "tests/data/bad_rules";
+
+/// One bad-rules fixture, built.
 struct Fixture {
     kind: String,
-    /// Relative to the crate root: `tests/data/bad_rules/<kind>`.
-    dir: String,
+    /// The built rules directory (base + overlay − removed); deleted on drop.
+    built: TempDir,
     /// The expected error text, without the final newline.
     expected: String,
 }
 
-/// Every fixture, sorted by kind. Panics on a directory without `.expected` or the reverse.
+impl Fixture {
+    /// The built directory, as given to the loader and to `check-rules`.
+    fn dir(&self) -> &Path {
+        self.built.path()
+    }
+}
+
+/// Every file under `dir`, as paths relative to it with `/` separators, sorted.
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap();
+                let parts: Vec<_> = rel.iter().map(|p| p.to_string_lossy()).collect();
+                out.insert(parts.join("/"));
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Copies the files `rel` of `from` into `to`, creating directories as needed.
+fn copy_files(from: &Path, rel: &BTreeSet<String>, to: &Path) {
+    for f in rel {
+        let dest = to.join(f);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(from.join(f), &dest)
+            .unwrap_or_else(|e| panic!("copy {}: {e}", from.join(f).display()));
+    }
+}
+
+/// What `bad_rules/` holds for one kind.
+#[derive(Default)]
+struct Parts {
+    overlay: Option<PathBuf>,
+    remove: Option<PathBuf>,
+    expected: Option<PathBuf>,
+}
+
+/// Every fixture, sorted by kind, each built in its own temporary directory. Panics, listing
+/// every problem at once, on a malformed fixture: an overlay or `.remove` without `.expected`,
+/// an `.expected` with neither, an overlay file identical to the base file it replaces (no
+/// change: a sign the fixture drifted from the base), a `.remove` line naming no base file or
+/// a file the overlay also writes, or any other file.
 fn fixtures() -> Vec<Fixture> {
-    let base = root().join("tests/data/bad_rules");
-    let mut dirs = BTreeSet::new();
-    let mut expected = BTreeSet::new();
-    for entry in std::fs::read_dir(&base).expect("tests/data/bad_rules exists") {
+    let base = root().join(BASE);
+    let base_files = files_under(&base);
+    let dir = root().join(FIXTURES);
+    let mut kinds: BTreeMap<String, Parts> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/data/bad_rules exists") {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.is_dir() {
-            dirs.insert(name);
+            kinds.entry(name).or_default().overlay = Some(path);
         } else if let Some(kind) = name.strip_suffix(".expected") {
-            expected.insert(kind.to_owned());
+            kinds.entry(kind.to_owned()).or_default().expected = Some(path);
+        } else if let Some(kind) = name.strip_suffix(".remove") {
+            kinds.entry(kind.to_owned()).or_default().remove = Some(path);
+        } else {
+            problems.push(format!(
+                "{name}: not <kind>/, <kind>.expected or <kind>.remove"
+            ));
         }
     }
-    assert_eq!(
-        dirs, expected,
-        "every bad_rules/<kind>/ needs a bad_rules/<kind>.expected and vice versa"
-    );
-    dirs.into_iter()
-        .map(|kind| {
-            let text = std::fs::read_to_string(base.join(format!("{kind}.expected"))).unwrap();
-            Fixture {
-                dir: format!("tests/data/bad_rules/{kind}"),
-                expected: text.trim_end().to_owned(),
-                kind,
+    let mut out = Vec::new();
+    for (kind, parts) in kinds {
+        let Some(expected) = &parts.expected else {
+            problems.push(format!("{kind}: no {kind}.expected"));
+            continue;
+        };
+        if parts.overlay.is_none() && parts.remove.is_none() {
+            problems.push(format!(
+                "{kind}: neither {kind}/ nor {kind}.remove: no change"
+            ));
+            continue;
+        }
+        let overlay = match &parts.overlay {
+            Some(o) => files_under(o),
+            None => BTreeSet::new(),
+        };
+        for f in &overlay {
+            let (mine, theirs) = (parts.overlay.as_ref().unwrap().join(f), base.join(f));
+            if base_files.contains(f)
+                && std::fs::read(mine).unwrap() == std::fs::read(theirs).unwrap()
+            {
+                problems.push(format!("{kind}/{f}: identical to the base file"));
             }
-        })
-        .collect()
+        }
+        let mut removed = BTreeSet::new();
+        if let Some(r) = &parts.remove {
+            for (i, line) in std::fs::read_to_string(r).unwrap().lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                if !base_files.contains(line) {
+                    problems.push(format!(
+                        "{kind}.remove:{}: {line} is not a base file",
+                        i + 1
+                    ));
+                } else if overlay.contains(line) {
+                    problems.push(format!(
+                        "{kind}.remove:{}: {line} is also in {kind}/",
+                        i + 1
+                    ));
+                } else {
+                    removed.insert(line.to_owned());
+                }
+            }
+        }
+        let built = tempfile::Builder::new()
+            .prefix(&format!("khabar-{kind}-"))
+            .tempdir()
+            .expect("a temporary directory");
+        let kept: BTreeSet<String> = base_files.difference(&removed).cloned().collect();
+        copy_files(&base, &kept, built.path());
+        if let Some(o) = &parts.overlay {
+            copy_files(o, &overlay, built.path());
+        }
+        let text = std::fs::read_to_string(expected).unwrap();
+        out.push(Fixture {
+            kind,
+            built,
+            expected: text.trim_end().to_owned(),
+        });
+    }
+    assert!(
+        problems.is_empty(),
+        "malformed fixtures in {FIXTURES}:\n{}",
+        problems.join("\n")
+    );
+    out
 }
 
 /// Indents every line of a block, for readable failure reports.
@@ -66,9 +188,10 @@ fn indent(s: &str) -> String {
     s.lines().map(|l| format!("    {l}\n")).collect()
 }
 
-fn check_rules(dir: &str) -> Output {
+fn check_rules(dir: impl AsRef<std::ffi::OsStr>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_khabar"))
-        .args(["check-rules", dir])
+        .arg("check-rules")
+        .arg(dir)
         .current_dir(root())
         .env("RUST_LOG", "warn")
         .output()
@@ -78,14 +201,15 @@ fn check_rules(dir: &str) -> Output {
 #[test]
 fn bad_rules_give_exactly_the_expected_errors() {
     let fixtures = fixtures();
+    // The 45 cases of the full-copy fixtures, all kept when they became overlays.
     assert!(
-        fixtures.len() >= 30,
+        fixtures.len() >= 45,
         "only {} fixtures found",
         fixtures.len()
     );
     let mut failures = Vec::new();
     for f in &fixtures {
-        match Classifier::from_dir(&root().join(&f.dir)) {
+        match Classifier::from_dir(f.dir()) {
             Ok(_) => failures.push(format!(
                 "{}: loaded without errors; expected:\n{}",
                 f.kind,
@@ -120,8 +244,7 @@ fn bad_rules_give_exactly_the_expected_errors() {
 
 #[test]
 fn good_minimal_rules_load() {
-    let c = Classifier::from_dir(&root().join("tests/data/good_rules"))
-        .unwrap_or_else(|e| panic!("tests/data/good_rules:\n{e}"));
+    let c = Classifier::from_dir(&root().join(BASE)).unwrap_or_else(|e| panic!("{BASE}:\n{e}"));
     let r = c.rules();
     assert_eq!(r.entities.len(), 9);
     assert_eq!(r.topics.len(), 3);
@@ -217,8 +340,8 @@ fn check_rules_accepts_the_shipped_and_the_minimal_rules() {
     for (dir, version) in [
         ("rules", shipped().info().version.clone()),
         (
-            "tests/data/good_rules",
-            Classifier::from_dir(&root().join("tests/data/good_rules"))
+            BASE,
+            Classifier::from_dir(&root().join(BASE))
                 .unwrap()
                 .info()
                 .version
@@ -245,7 +368,7 @@ fn check_rules_reports_every_fixture_on_stderr_with_exit_1() {
     let fixtures = fixtures();
     let mut failures = Vec::new();
     for f in &fixtures {
-        let out = check_rules(&f.dir);
+        let out = check_rules(f.dir());
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         // The errors, then a count line naming the directory.
@@ -254,13 +377,14 @@ fn check_rules_reports_every_fixture_on_stderr_with_exit_1() {
             .trim_end()
             .rsplit_once('\n')
             .unwrap_or(("", stderr.trim_end()));
-        let count_ok = count_line.contains(&f.dir) && count_line.contains(&format!(" {n} "));
+        let dir = f.dir().display().to_string();
+        let count_ok = count_line.contains(&dir) && count_line.contains(&format!(" {n} "));
         if out.status.code() != Some(1) || errors != f.expected || !count_ok || !stdout.is_empty() {
             failures.push(format!(
                 "{}: exit {:?}\n  expected on stderr (then a line \"{}: {n} error(s)\"):\n{}  stderr:\n{}  stdout:\n{}",
                 f.kind,
                 out.status.code(),
-                f.dir,
+                dir,
                 indent(&f.expected),
                 indent(&stderr),
                 indent(&stdout)

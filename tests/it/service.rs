@@ -120,11 +120,30 @@ async fn offsets_in_every_unit_point_at_the_mention() {
     server.stop().await;
 }
 
+/// (id, score) of every topic, in order.
+fn topic_scores(resp: &pb::ClassifyResponse) -> Vec<(String, f64)> {
+    resp.topics
+        .iter()
+        .map(|t| (t.id.clone(), t.score))
+        .collect()
+}
+
 #[tokio::test]
 async fn options_filter_and_limit() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
     let (_, text) = support::articles().remove(0);
+    let all = client
+        .classify(req("all", &text))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(all.topics.len() >= 2, "the article has several topics");
+    assert!(
+        all.topics.iter().all(|t| t.evidence.is_empty()),
+        "no evidence unless asked for"
+    );
+
     let mut r = req("opts", &text);
     r.options = Some(pb::ClassifyOptions {
         min_topic_score: 0.0,
@@ -133,33 +152,114 @@ async fn options_filter_and_limit() {
         include_evidence: true,
     });
     let resp = client.classify(r).await.unwrap().into_inner();
-    assert!(resp.topics.len() <= 1);
+    assert_eq!(resp.topics.len(), 1, "max_topics: 1");
+    assert_eq!(
+        resp.topics[0].id, all.topics[0].id,
+        "the best topic is kept"
+    );
+    assert!(
+        resp.topics.iter().all(|t| !t.evidence.is_empty()),
+        "evidence when asked for: {:?}",
+        resp.topics
+    );
     assert!(!resp.entities.is_empty(), "the article names places");
     assert!(resp
         .entities
         .iter()
         .all(|e| e.r#type == pb::EntityType::Location as i32));
     assert_spans(&resp, &text, "");
+    server.stop().await;
+}
 
-    let mut r = req("no-evidence", &text);
-    r.options = Some(pb::ClassifyOptions {
-        min_topic_score: 1.0,
-        ..Default::default()
-    });
-    let resp = client.classify(r).await.unwrap().into_inner();
-    assert!(resp
-        .topics
-        .iter()
-        .all(|t| t.evidence.is_empty() && t.score >= 1.0));
+#[tokio::test]
+async fn min_topic_score_leaves_out_exactly_the_topics_below_it() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    let (_, text) = support::articles().remove(0);
+    let all = client
+        .classify(req("all", &text))
+        .await
+        .unwrap()
+        .into_inner();
+    let all = topic_scores(&all);
+    // A threshold equal to a score in the middle: the topics at it stay, those below go.
+    let mut scores: Vec<f64> = all.iter().map(|t| t.1).collect();
+    scores.dedup();
+    assert!(
+        scores.len() >= 3,
+        "the article needs topics of three scores or more: {all:?}"
+    );
+    let middle = scores[scores.len() / 2];
+    for min in [middle, 1.0] {
+        let mut r = req("min", &text);
+        r.options = Some(pb::ClassifyOptions {
+            min_topic_score: min,
+            ..Default::default()
+        });
+        let got = topic_scores(&client.classify(r).await.unwrap().into_inner());
+        let want: Vec<_> = all.iter().filter(|t| t.1 >= min).cloned().collect();
+        assert_eq!(got, want, "min_topic_score {min}");
+        if min == middle {
+            assert!(
+                !got.is_empty() && got.len() < all.len(),
+                "{min} keeps some topics and leaves out others: {got:?} of {all:?}"
+            );
+        }
+    }
+    server.stop().await;
+}
 
-    let mut r = req("dated", &text);
-    r.published_at = Some(prost_types::Timestamp {
+#[tokio::test]
+async fn published_at_gives_relative_dates_their_day() {
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    // 2023-07-27T00:00:00Z: the 27th in Riyadh (03:00), still the 26th in Los Angeles (17:00).
+    let published = prost_types::Timestamp {
         seconds: 1_690_416_000,
         nanos: 0,
-    });
-    r.language = "ar".into();
-    let resp = client.classify(r).await.unwrap().into_inner();
-    assert_eq!(resp.language, "ar");
+    };
+    let mut got = Vec::new();
+    for (text, time_zone, published_at) in [
+        (
+            "The minister said yesterday that talks would resume.",
+            "Asia/Riyadh",
+            Some(published),
+        ),
+        (
+            "The minister said yesterday that talks would resume.",
+            "America/Los_Angeles",
+            Some(published),
+        ),
+        ("قال الوزير أمس إن المحادثات ستستأنف.", "", Some(published)),
+        // Without a publication time a relative date has no value.
+        (
+            "The minister said yesterday that talks would resume.",
+            "Asia/Riyadh",
+            None,
+        ),
+    ] {
+        let mut r = req("dated", text);
+        r.time_zone = time_zone.into();
+        r.published_at = published_at;
+        let resp = client.classify(r).await.unwrap().into_inner();
+        let dates: Vec<(String, String)> = resp
+            .entities
+            .iter()
+            .filter(|e| e.r#type == pb::EntityType::Date as i32)
+            .flat_map(|e| e.mentions.iter().map(|m| (m.text.clone(), m.value.clone())))
+            .collect();
+        got.push(dates);
+    }
+    let one = |text: &str, value: &str| vec![(text.to_owned(), value.to_owned())];
+    assert_eq!(
+        got,
+        [
+            one("yesterday", "2023-07-26"),
+            one("yesterday", "2023-07-25"),
+            one("أمس", "2023-07-26"),
+            one("yesterday", ""),
+        ]
+    );
     server.stop().await;
 }
 
@@ -541,9 +641,15 @@ async fn reflection_v1alpha_lists_services() {
     server.stop().await;
 }
 
-#[tokio::test]
-async fn shutdown_lets_a_stream_in_flight_finish() {
-    let mut server = TestServer::start().await;
+/// A `ClassifyStream` call: the sender of its requests and its responses.
+type OpenStream = (
+    tokio::sync::mpsc::Sender<pb::ClassifyRequest>,
+    tonic::Streaming<pb::ClassifyResponse>,
+);
+
+/// Opens a `ClassifyStream` and waits for the answer to a first document: from then on the
+/// server holds the call.
+async fn stream_in_flight(server: &TestServer, text: &str) -> OpenStream {
     let mut client = server.client().await;
     let (tx, rx) = tokio::sync::mpsc::channel(4);
     let mut responses = client
@@ -551,19 +657,136 @@ async fn shutdown_lets_a_stream_in_flight_finish() {
         .await
         .unwrap()
         .into_inner();
-    let text = support::articles().remove(0).1;
-    tx.send(req("before", &text)).await.unwrap();
+    tx.send(req("before", text)).await.unwrap();
     assert_eq!(responses.message().await.unwrap().unwrap().id, "before");
+    (tx, responses)
+}
 
-    server.signal_shutdown();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    // The call started before shutdown goes on to the end.
-    tx.send(req("during", &text)).await.unwrap();
+/// Sends one more document on a stream in flight, expects its answer, then closes the stream
+/// and expects it to end without error.
+async fn finish_stream((tx, mut responses): OpenStream, text: &str) {
+    tx.send(req("during", text)).await.unwrap();
     let resp = responses.message().await.unwrap().unwrap();
     assert_eq!(resp.id, "during");
-    assert!(resp.error.is_none());
+    assert!(resp.error.is_none(), "{:?}", resp.error);
     drop(tx);
     assert!(responses.message().await.unwrap().is_none());
+}
+
+/// A `Health.Watch` call for `service`, after its first answer (SERVING).
+async fn watch_health(
+    server: &TestServer,
+    service: &str,
+) -> tonic::Streaming<tonic_health::pb::HealthCheckResponse> {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    let mut watch = health
+        .watch(tonic_health::pb::HealthCheckRequest {
+            service: service.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status, ServingStatus::Serving as i32, "{service:?}");
+    watch
+}
+
+/// Waits (at most 10 s) until a health watch reports NOT_SERVING.
+async fn until_not_serving(
+    watch: &mut tonic::Streaming<tonic_health::pb::HealthCheckResponse>,
+    service: &str,
+) {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let not_serving = async {
+        loop {
+            let status = watch
+                .message()
+                .await
+                .expect("the watch goes on during shutdown")
+                .expect("the watch does not end")
+                .status;
+            if status == ServingStatus::NotServing as i32 {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), not_serving)
+        .await
+        .unwrap_or_else(|_| panic!("{service:?} turns NOT_SERVING within 10 s"));
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_stream_in_flight_finish() {
+    let mut server = TestServer::start().await;
+    let text = support::articles().remove(0).1;
+    // The server has answered a first document: it holds the stream.
+    let stream = stream_in_flight(&server, &text).await;
+    let mut watch = watch_health(&server, "").await;
+    server.signal_shutdown();
+    // Shutdown has begun once health says NOT_SERVING: `server::run` sets it in the shutdown
+    // future, and tonic stops accepting and tells every connection to go away right after it,
+    // in the same poll.
+    until_not_serving(&mut watch, "").await;
+    // The call started before shutdown goes on to the end.
+    finish_stream(stream, &text).await;
+    // A watch is a call in flight too: end it, or the server waits for it.
+    drop(watch);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn shutdown_turns_health_not_serving_and_refuses_new_calls() {
+    let mut server = TestServer::start().await;
+    let text = "قال الرئيس أمس إن المحادثات ستستمر.";
+    let stream = stream_in_flight(&server, text).await;
+    let mut old = server.client().await;
+    old.classify(req("old", text))
+        .await
+        .expect("the client's connection serves before shutdown");
+    let mut watches = Vec::new();
+    for service in ["", khabar::server::SERVICE_NAME] {
+        watches.push((service, watch_health(&server, service).await));
+    }
+    server.signal_shutdown();
+    for (service, watch) in &mut watches {
+        until_not_serving(watch, service).await;
+    }
+
+    // A new client: tonic has closed the listening socket, so the TCP connection is refused,
+    // which tonic reports as UNAVAILABLE.
+    let fresh = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
+        .unwrap()
+        .connect_lazy();
+    let status = pb::classifier_client::ClassifierClient::new(fresh)
+        .classify(req("fresh", text))
+        .await
+        .expect_err("no new connection after shutdown began");
+    assert_eq!(status.code(), Code::Unavailable, "{status:?}");
+
+    // A client connected before: HTTP/2 graceful shutdown sends GOAWAY twice, a ping apart, so
+    // a call racing the first GOAWAY is still served; once the client has seen it, hyper cancels
+    // the call queued on that connection (CANCELLED) and tonic reconnects, which is refused
+    // (UNAVAILABLE). So: served or cancelled calls, then UNAVAILABLE for good.
+    let mut outcomes = Vec::new();
+    let mut unavailable = 0;
+    while unavailable < 3 {
+        assert!(outcomes.len() < 100, "still served: {outcomes:?}");
+        let call = tokio::time::timeout(Duration::from_secs(10), old.classify(req("old", text)))
+            .await
+            .expect("a call after shutdown never hangs");
+        let code = call.map_or_else(|s| s.code(), |_| Code::Ok);
+        match code {
+            Code::Unavailable => unavailable += 1,
+            Code::Ok | Code::Cancelled if unavailable == 0 => {}
+            _ => panic!("{code:?} after {outcomes:?}"),
+        }
+        outcomes.push(code);
+    }
+
+    // The call in flight when shutdown began finishes normally.
+    finish_stream(stream, text).await;
+    drop(watches);
     server.stop().await;
 }
 
