@@ -312,8 +312,11 @@ impl From<&TopicInfo> for pb::TopicInfo {
 }
 
 /// `GetRules`' answer: the rules in use plus the last reload error (empty when none).
-pub fn rules_info_to_pb(info: &RulesInfo, last_reload_error: Option<String>) -> pb::RulesInfo {
-    pb::RulesInfo {
+pub fn rules_info_to_pb(
+    info: &RulesInfo,
+    last_reload_error: Option<String>,
+) -> pb::GetRulesResponse {
+    pb::GetRulesResponse {
         version: info.version.clone(),
         loaded_at: Some(timestamp_to_pb(info.loaded_at)),
         entity_counts: info

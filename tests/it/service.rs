@@ -29,12 +29,10 @@ fn assert_spans(resp: &pb::ClassifyResponse, text: &str, title: &str) {
         pb::OffsetUnit::Unspecified,
         "a response never says UNSPECIFIED"
     );
-    let field_text = |f: i32| {
-        if f == pb::Field::Title as i32 {
-            title
-        } else {
-            text
-        }
+    let field_text = |f: i32| match pb::Field::try_from(f) {
+        Ok(pb::Field::Title) => title,
+        Ok(pb::Field::Text) => text,
+        other => panic!("a span's field is TEXT or TITLE, got {other:?}"),
     };
     for e in &resp.entities {
         assert!(!e.mentions.is_empty(), "{} has no mentions", e.id);
