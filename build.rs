@@ -10,21 +10,32 @@ fn main() {
     compile_protos(&out_dir);
 }
 
-/// Generates the prost messages and tonic client/server for `proto/khabar/v1/classifier.proto`
-/// and writes the encoded file descriptor set (`khabar_descriptor.bin`) used by server reflection.
+/// Generates the prost messages and tonic client/server for `proto/khabar/v1/classifier.proto`,
+/// their proto3 JSON mapping (serde `Serialize`/`Deserialize` by `pbjson-build`, the JSON that
+/// grpcurl prints), and writes the encoded file descriptor set (`khabar_descriptor.bin`) used by
+/// server reflection. Well-known types (`google.protobuf.Timestamp`) come from `pbjson-types`,
+/// which has their JSON mapping.
 fn compile_protos(out_dir: &Path) {
     println!("cargo:rerun-if-changed=proto");
     println!("cargo:rerun-if-changed=proto/khabar/v1/classifier.proto");
     let fds = protox::compile(["khabar/v1/classifier.proto"], ["proto"])
         .unwrap_or_else(|e| panic!("cannot compile proto/khabar/v1/classifier.proto: {e}"));
     let encoded = protox::prost::Message::encode_to_vec(&fds);
-    std::fs::write(out_dir.join("khabar_descriptor.bin"), encoded)
+    std::fs::write(out_dir.join("khabar_descriptor.bin"), &encoded)
         .expect("write khabar_descriptor.bin");
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        .compile_well_known_types(true)
+        .extern_path(".google.protobuf", "::pbjson_types")
         .compile_fds(fds)
         .expect("generate khabar.v1 code");
+    pbjson_build::Builder::new()
+        .register_descriptors(&encoded)
+        .expect("register khabar.v1 descriptors")
+        .out_dir(out_dir)
+        .build(&[".khabar.v1"])
+        .expect("generate the proto3 JSON mapping of khabar.v1");
 }
 
 /// Writes `EMBEDDED_RULES: &[(&str, &[u8])]`, every file under `rules/` (sorted, relative paths

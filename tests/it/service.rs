@@ -151,7 +151,7 @@ async fn options_filter_and_limit() {
         .all(|t| t.evidence.is_empty() && t.score >= 1.0));
 
     let mut r = req("dated", &text);
-    r.published_at = Some(prost_types::Timestamp {
+    r.published_at = Some(pbjson_types::Timestamp {
         seconds: 1_690_416_000,
         nanos: 0,
     });
@@ -176,7 +176,7 @@ async fn time_zone_sets_the_day_of_relative_dates() {
     let mut values = Vec::new();
     for tz in ["", "UTC", "Asia/Riyadh", "+03:00", "America/New_York"] {
         let mut r = req("tz", "قال الرئيس أمس إن المحادثات ستستمر.");
-        r.published_at = Some(prost_types::Timestamp {
+        r.published_at = Some(pbjson_types::Timestamp {
             seconds: 1_710_109_800,
             nanos: 0,
         });
@@ -384,19 +384,19 @@ async fn client_mistakes_are_invalid_argument() {
         assert_invalid(client.classify(r).await, &["language"]);
     }
     for bad in [
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: 0,
             nanos: -1,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: 0,
             nanos: 1_000_000_000,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: i64::MAX,
             nanos: 0,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: i64::MIN,
             nanos: 0,
         },
