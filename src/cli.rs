@@ -14,9 +14,18 @@ use khabar::reload::RulesSource;
 use khabar::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
 use khabar::Classifier;
 
+/// `khabar --version`: the package version and the git commit it was built from (`unknown`
+/// outside a git checkout; see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("KHABAR_GIT_COMMIT"),
+    ")"
+);
+
 /// Rule-based tagger of Arabic and English news: IPTC Media Topics and entity spans over gRPC.
 #[derive(Debug, Parser)]
-#[command(name = "khabar", version, about)]
+#[command(name = "khabar", version = VERSION, about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

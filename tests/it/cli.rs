@@ -216,3 +216,25 @@ fn jsonl_refuses_per_document_flags() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("cannot be used with"));
 }
+
+#[test]
+fn version_names_the_commit() {
+    let run = khabar(&["--version"], b"");
+    assert!(run.status.success());
+    let out = String::from_utf8(run.stdout).unwrap();
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    let commit = match std::env::var("KHABAR_GIT_COMMIT") {
+        Ok(c) if !c.trim().is_empty() => c.trim().to_owned(),
+        _ => head.unwrap_or_else(|| "unknown".to_owned()),
+    };
+    assert_eq!(
+        out.trim(),
+        format!("khabar {} (commit {commit})", env!("CARGO_PKG_VERSION"))
+    );
+}
