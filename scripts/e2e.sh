@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the release binary with a real grpcurl:
-#   health, reflection (list, describe), Classify on every tests/data/articles/*.txt,
-#   INVALID_ARGUMENT on an empty text, check-rules, SIGHUP reload of a copied rules directory
+#   health, reflection (list, describe), Classify on every tests/data/articles/*.txt, the README's
+#   sample (grpcurl's JSON = `khabar classify`'s, byte for byte), INVALID_ARGUMENT on an empty text, check-rules, SIGHUP reload of a copied rules directory
 #   (good and bad edits), and a clean exit (code 0) on SIGTERM.
 # Usage: scripts/e2e.sh            (after `cargo build --release`)
 #   KHABAR_BIN=path/to/khabar     binary to test (default target/release/khabar)
@@ -119,6 +119,15 @@ EOF
 done
 [ "$n" -gt 0 ] || fail "no articles in tests/data/articles"
 step "Classify on $n articles: ok"
+
+# --- the README's sample: grpcurl prints what `khabar classify` prints --------------------------
+scripts/readme_sample.sh --request | gc -d @ "$ADDR" "$SERVICE/Classify" >"$TMP/sample.grpc" ||
+  fail "Classify failed on the README's sample"
+KHABAR_BIN="$BIN" scripts/readme_sample.sh --response >"$TMP/sample.cli" ||
+  fail "khabar classify failed on the README's sample"
+diff -u "$TMP/sample.cli" "$TMP/sample.grpc" >&2 ||
+  fail "grpcurl and khabar classify print different JSON for the README's sample"
+step "README sample: grpcurl and khabar classify print the same JSON"
 
 # --- errors -----------------------------------------------------------------------------------
 if gc -d '{"id":"empty","text":"   "}' "$ADDR" "$SERVICE/Classify" >"$TMP/err.out" 2>&1; then

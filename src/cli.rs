@@ -14,9 +14,18 @@ use khabar::reload::RulesSource;
 use khabar::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
 use khabar::Classifier;
 
+/// `khabar --version`: the package version and the git commit it was built from (`unknown`
+/// outside a git checkout; see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("KHABAR_GIT_COMMIT"),
+    ")"
+);
+
 /// Rule-based tagger of Arabic and English news: IPTC Media Topics and entity spans over gRPC.
 #[derive(Debug, Parser)]
-#[command(name = "khabar", version, about)]
+#[command(name = "khabar", version = VERSION, about)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -28,7 +37,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve khabar.v1.Classifier over gRPC (with health checks and reflection).
     Serve(ServeArgs),
-    /// Classify one document and print the response as JSON (no server needed).
+    /// Classify one document and print the response as JSON (no server needed); with
+    /// `--jsonl`, a file of requests, one per line.
     Classify(ClassifyArgs),
     /// Validate a rules directory and print a summary; exit 1 with `path:line: message` lines
     /// on stderr if it has errors.
@@ -121,12 +131,39 @@ impl From<TypeArg> for EntityType {
     }
 }
 
+/// The per-document flags of `classify`, which `--jsonl` replaces by the fields of each request.
+const DOCUMENT_FLAGS: [&str; 11] = [
+    "file",
+    "title",
+    "unit",
+    "published_at",
+    "time_zone",
+    "language",
+    "id",
+    "evidence",
+    "min_topic_score",
+    "max_topics",
+    "types",
+];
+
 /// `khabar classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     /// The article text file, or `-` for standard input.
     #[arg(default_value = "-", value_name = "FILE|-")]
     pub file: String,
+    /// Bulk: read one ClassifyRequest per line of IN (`-` = standard input) in proto3 JSON (as
+    /// grpcurl reads it) and write one ClassifyResponse per line, in the same order, classified
+    /// on every core. A bad line gets a response with `error` set and a message on stderr; the
+    /// others go on (exit status 1 if any line failed). A progress bar shows on a terminal.
+    #[arg(long, value_name = "IN|-", conflicts_with_all = DOCUMENT_FLAGS)]
+    pub jsonl: Option<String>,
+    /// Write the output to this file instead of standard output.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Threads of --jsonl (default: one per core).
+    #[arg(long, value_name = "N", requires = "jsonl")]
+    pub threads: Option<usize>,
     /// Headline.
     #[arg(long, default_value = "")]
     pub title: String,
@@ -171,14 +208,118 @@ pub struct CheckRulesArgs {
     pub dir: PathBuf,
 }
 
-/// Runs `khabar classify`: prints the classification as pretty JSON on stdout.
+/// Runs `khabar classify`: prints the response as pretty proto3 JSON (the JSON grpcurl prints)
+/// on stdout or to `--output`; with `--jsonl`, classifies a file of requests.
 pub fn classify(args: &ClassifyArgs) -> ExitCode {
+    if let Some(input) = &args.jsonl {
+        return classify_jsonl(args, input);
+    }
     match classify_json(args) {
-        Ok(json) => write_stdout(&format!("{json}\n")),
+        Ok(json) => match &args.output {
+            Some(path) => match std::fs::write(path, format!("{json}\n")) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("khabar classify: cannot write {}: {e}", path.display());
+                    ExitCode::FAILURE
+                }
+            },
+            None => write_stdout(&format!("{json}\n")),
+        },
         Err(e) => {
             eprintln!("khabar classify: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `khabar classify --jsonl IN [-o OUT]`: see [`crate::bulk`].
+fn classify_jsonl(args: &ClassifyArgs, input: &str) -> ExitCode {
+    use std::io::{BufRead, BufReader, BufWriter, Write};
+    let fail = |e: String| {
+        eprintln!("khabar classify: {e}");
+        ExitCode::FAILURE
+    };
+    if let Some(n) = args.threads {
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+        {
+            return fail(format!("--threads {n}: {e}"));
+        }
+    }
+    let classifier = match rules_source(args.rules.as_ref()).load() {
+        Ok(c) => c,
+        Err(e) => return fail(format!("invalid rules:\n{e}")),
+    };
+    let stdin = std::io::stdin();
+    let mut reader: Box<dyn BufRead> = if input == "-" {
+        Box::new(stdin.lock())
+    } else {
+        match std::fs::File::open(input) {
+            Ok(f) => Box::new(BufReader::with_capacity(1 << 20, f)),
+            Err(e) => return fail(format!("cannot read {input}: {e}")),
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut writer: Box<dyn Write> = match &args.output {
+        None => Box::new(BufWriter::with_capacity(1 << 20, stdout.lock())),
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(BufWriter::with_capacity(1 << 20, f)),
+            Err(e) => return fail(format!("cannot write {}: {e}", path.display())),
+        },
+    };
+    // Only on a terminal: sized by a first pass over a file, a counter for standard input.
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let total = (input != "-")
+            .then(|| crate::bulk::count_lines(std::path::Path::new(input)).ok())
+            .flatten();
+        crate::bulk::progress_bar(total)
+    });
+    let mut report = |message: String| match &bar {
+        Some(b) => b.suspend(|| eprintln!("{message}")),
+        None => eprintln!("{message}"),
+    };
+    let start = std::time::Instant::now();
+    let name = if input == "-" { "<stdin>" } else { input };
+    let result = crate::bulk::run(
+        &classifier,
+        &mut reader,
+        &mut writer,
+        bar.as_ref(),
+        &mut report,
+        name,
+    );
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    match result {
+        Ok(stats) => {
+            eprintln!(
+                "khabar classify: {} documents, {} errors, {:.0} documents/s",
+                stats.lines,
+                stats.errors,
+                crate::bulk::rate(stats.lines, start)
+            );
+            if stats.errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(crate::bulk::Stop::Read(e)) => fail(format!("cannot read {name}: {e}")),
+        // `khabar classify --jsonl x | head` is not an error.
+        Err(crate::bulk::Stop::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(crate::bulk::Stop::Write(e)) => fail(format!("cannot write the output: {e}")),
+    }
+}
+
+/// Where the rules of `classify` come from.
+fn rules_source(dir: Option<&PathBuf>) -> RulesSource {
+    match dir {
+        Some(d) => RulesSource::Dir(d.clone()),
+        None => RulesSource::Embedded,
     }
 }
 
@@ -220,13 +361,12 @@ fn classify_json(args: &ClassifyArgs) -> Result<String, String> {
         },
     };
     doc.check(MAX_TEXT_BYTES).map_err(|e| e.to_string())?;
-    let source = match &args.rules {
-        Some(d) => RulesSource::Dir(d.clone()),
-        None => RulesSource::Embedded,
-    };
-    let classifier = source.load().map_err(|e| format!("invalid rules:\n{e}"))?;
+    let classifier = rules_source(args.rules.as_ref())
+        .load()
+        .map_err(|e| format!("invalid rules:\n{e}"))?;
     let c = classifier.classify(&doc).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&c).map_err(|e| format!("cannot serialize: {e}"))
+    serde_json::to_string_pretty(&khabar::pb::ClassifyResponse::from(c))
+        .map_err(|e| format!("cannot serialize: {e}"))
 }
 
 /// Writes to stdout; a closed pipe (`khabar classify x | head`) is not an error.

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod bulk;
 mod cli;
 
 use clap::Parser as _;

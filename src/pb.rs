@@ -1,8 +1,11 @@
 //! Generated `khabar.v1` protobuf messages and the tonic client and server
-//! (from `proto/khabar/v1/classifier.proto`, compiled by `build.rs`).
+//! (from `proto/khabar/v1/classifier.proto`, compiled by `build.rs`), with serde
+//! `Serialize`/`Deserialize` in the proto3 JSON mapping (`pbjson`): camelCase names, enums by
+//! name, timestamps in RFC 3339, default values left out; the JSON grpcurl reads and prints.
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 tonic::include_proto!("khabar.v1");
+include!(concat!(env!("OUT_DIR"), "/khabar.v1.serde.rs"));
 
 /// Encoded `FileDescriptorSet` of `khabar.v1` (with its imports), for server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] =

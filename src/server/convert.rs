@@ -132,7 +132,7 @@ const MIN_TS_SECONDS: i64 = -62_135_596_800;
 const MAX_TS_SECONDS: i64 = 253_402_300_799;
 
 /// A protobuf timestamp as a [`jiff::Timestamp`], checked against the proto's documented range.
-pub fn timestamp_from_pb(t: prost_types::Timestamp) -> Result<jiff::Timestamp, ClassifyError> {
+pub fn timestamp_from_pb(t: pbjson_types::Timestamp) -> Result<jiff::Timestamp, ClassifyError> {
     if !(0..1_000_000_000).contains(&t.nanos) {
         return Err(invalid(
             "published_at",
@@ -149,8 +149,8 @@ pub fn timestamp_from_pb(t: prost_types::Timestamp) -> Result<jiff::Timestamp, C
 }
 
 /// A [`jiff::Timestamp`] as a protobuf timestamp.
-pub fn timestamp_to_pb(t: jiff::Timestamp) -> prost_types::Timestamp {
-    prost_types::Timestamp {
+pub fn timestamp_to_pb(t: jiff::Timestamp) -> pbjson_types::Timestamp {
+    pbjson_types::Timestamp {
         seconds: t.as_second(),
         nanos: t.subsec_nanosecond(),
     }
@@ -247,8 +247,11 @@ impl From<&TopicInfo> for pb::TopicInfo {
 }
 
 /// `GetRules`' answer: the rules in use plus the last reload error (empty when none).
-pub fn rules_info_to_pb(info: &RulesInfo, last_reload_error: Option<String>) -> pb::RulesInfo {
-    pb::RulesInfo {
+pub fn rules_info_to_pb(
+    info: &RulesInfo,
+    last_reload_error: Option<String>,
+) -> pb::GetRulesResponse {
+    pb::GetRulesResponse {
         version: info.version.clone(),
         loaded_at: Some(timestamp_to_pb(info.loaded_at)),
         entity_counts: info
@@ -284,27 +287,27 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert!(timestamp_from_pb(prost_types::Timestamp {
+        assert!(timestamp_from_pb(pbjson_types::Timestamp {
             seconds: 1_690_329_600,
             nanos: 0
         })
         .is_ok());
-        assert!(timestamp_from_pb(prost_types::Timestamp {
+        assert!(timestamp_from_pb(pbjson_types::Timestamp {
             seconds: 0,
             nanos: -1
         })
         .is_err());
-        assert!(timestamp_from_pb(prost_types::Timestamp {
+        assert!(timestamp_from_pb(pbjson_types::Timestamp {
             seconds: 0,
             nanos: 1_000_000_000
         })
         .is_err());
-        assert!(timestamp_from_pb(prost_types::Timestamp {
+        assert!(timestamp_from_pb(pbjson_types::Timestamp {
             seconds: MAX_TS_SECONDS + 1,
             nanos: 0
         })
         .is_err());
-        assert!(timestamp_from_pb(prost_types::Timestamp {
+        assert!(timestamp_from_pb(pbjson_types::Timestamp {
             seconds: MIN_TS_SECONDS,
             nanos: 0
         })

@@ -244,7 +244,7 @@ impl ClassifierRpc for ClassifierService {
     async fn get_rules(
         &self,
         _request: Request<pb::GetRulesRequest>,
-    ) -> Result<Response<pb::RulesInfo>, Status> {
+    ) -> Result<Response<pb::GetRulesResponse>, Status> {
         let (classifier, last_error) = self.engine.snapshot();
         let info = rules_info_to_pb(classifier.info(), last_error);
         tracing::debug!(rpc = "GetRules", version = %info.version, "ok");

@@ -3,6 +3,7 @@
 //!
 //! | module | what |
 //! | --- | --- |
+//! | `cli` | `khabar classify` (one document, `--jsonl` bulk) against the server's answers |
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown (calls in flight finish, health turns NOT_SERVING, new calls are refused) |
 //! | `reload` | hot reload under load (good, bad, good), `--watch` |
@@ -12,6 +13,7 @@
 //! | `rules` | rule validation: bad-rules fixtures (overlays on `good_rules/`) vs. their `.expected` errors, `check-rules`, shipped coverage |
 //! | `topics` | short texts per top-level topic: expected topics and no unrelated ones |
 
+mod cli;
 mod entities;
 mod golden;
 mod properties;

@@ -29,12 +29,10 @@ fn assert_spans(resp: &pb::ClassifyResponse, text: &str, title: &str) {
         pb::OffsetUnit::Unspecified,
         "a response never says UNSPECIFIED"
     );
-    let field_text = |f: i32| {
-        if f == pb::Field::Title as i32 {
-            title
-        } else {
-            text
-        }
+    let field_text = |f: i32| match pb::Field::try_from(f) {
+        Ok(pb::Field::Title) => title,
+        Ok(pb::Field::Text) => text,
+        other => panic!("a span's field is TEXT or TITLE, got {other:?}"),
     };
     for e in &resp.entities {
         assert!(!e.mentions.is_empty(), "{} has no mentions", e.id);
@@ -214,7 +212,7 @@ async fn published_at_gives_relative_dates_their_day() {
     let server = TestServer::start().await;
     let mut client = server.client().await;
     // 2023-07-27T00:00:00Z: the 27th in Riyadh (03:00), still the 26th in Los Angeles (17:00).
-    let published = prost_types::Timestamp {
+    let published = pbjson_types::Timestamp {
         seconds: 1_690_416_000,
         nanos: 0,
     };
@@ -278,7 +276,7 @@ async fn time_zone_sets_the_day_of_relative_dates() {
     let mut values = Vec::new();
     for tz in ["", "UTC", "Asia/Riyadh", "+03:00", "America/New_York"] {
         let mut r = req("tz", "قال الرئيس أمس إن المحادثات ستستمر.");
-        r.published_at = Some(prost_types::Timestamp {
+        r.published_at = Some(pbjson_types::Timestamp {
             seconds: 1_710_109_800,
             nanos: 0,
         });
@@ -486,19 +484,19 @@ async fn client_mistakes_are_invalid_argument() {
         assert_invalid(client.classify(r).await, &["language"]);
     }
     for bad in [
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: 0,
             nanos: -1,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: 0,
             nanos: 1_000_000_000,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: i64::MAX,
             nanos: 0,
         },
-        prost_types::Timestamp {
+        pbjson_types::Timestamp {
             seconds: i64::MIN,
             nanos: 0,
         },

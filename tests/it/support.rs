@@ -210,7 +210,7 @@ pub fn cut(text: &str, start: u32, end: u32, unit: pb::OffsetUnit) -> Option<Str
 }
 
 /// `GetRules` through `client`, unwrapped (the call itself must succeed).
-pub async fn rules_info(client: &mut ClassifierClient<Channel>) -> khabar::pb::RulesInfo {
+pub async fn rules_info(client: &mut ClassifierClient<Channel>) -> khabar::pb::GetRulesResponse {
     client
         .get_rules(khabar::pb::GetRulesRequest {})
         .await
