@@ -8,17 +8,23 @@ use crate::model::{
 };
 use crate::pb;
 
-/// Size limits of the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest `text` (and `title`) accepted, in UTF-8 bytes.
-    pub max_text_bytes: usize,
-    /// Most documents in one `ClassifyBatch`.
-    pub max_batch: usize,
+use super::Config;
+
+/// Most characters of a client's value quoted back in an error message or a log line.
+pub const SHOWN_CHARS: usize = 64;
+
+/// A client's string as it may appear in a message or a log line: quoted and escaped (no
+/// newline or terminal escape gets through), cut to [`SHOWN_CHARS`] characters with its size
+/// when longer.
+pub fn shown(s: &str) -> String {
+    match s.char_indices().nth(SHOWN_CHARS) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &s[..cut], s.len()),
+    }
 }
 
-/// Checks the sizes and emptiness of a document against the limits.
-pub fn check_limits(doc: &Document, limits: &Limits) -> Result<(), ClassifyError> {
+/// Checks the sizes and emptiness of a document against the server's limits.
+pub fn check_limits(doc: &Document, limits: &Config) -> Result<(), ClassifyError> {
     if doc.text.len() > limits.max_text_bytes {
         return Err(ClassifyError::TextTooLong {
             size: doc.text.len(),
@@ -47,6 +53,16 @@ impl TryFrom<pb::ClassifyRequest> for Document {
         let published_at = req.published_at.map(timestamp_from_pb).transpose()?;
         let time_zone = match req.time_zone.trim() {
             "" => None,
+            // No zone name or offset is this long: refuse it without quoting it in full.
+            tz if tz.len() > SHOWN_CHARS => {
+                return Err(invalid(
+                    "time_zone",
+                    format!(
+                        "{} is neither an IANA time zone name nor a +HH:MM offset",
+                        shown(tz)
+                    ),
+                ))
+            }
             tz => Some(crate::dates::parse_time_zone(tz).map_err(|m| invalid("time_zone", m))?),
         };
         let options = match req.options {
@@ -164,7 +180,7 @@ pub fn validate_language(tag: String) -> Result<String, ClassifyError> {
     let bad = || {
         invalid(
             "language",
-            format!("{tag:?} is not a well-formed BCP-47 language tag"),
+            format!("{} is not a well-formed BCP-47 language tag", shown(&tag)),
         )
     };
     if tag.len() > 64 {
@@ -357,6 +373,16 @@ mod tests {
         ] {
             assert!(validate_language(bad.into()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shown_values_are_short_and_escaped() {
+        assert_eq!(shown("Asia/Riyadh"), "\"Asia/Riyadh\"");
+        assert_eq!(shown("a\nb\u{1b}[31m"), "\"a\\nb\\u{1b}[31m\"");
+        let long = "ب".repeat(10_000);
+        let s = shown(&long);
+        assert!(s.chars().count() < 100, "{s}");
+        assert!(s.ends_with("… (20000 bytes)"), "{s}");
     }
 
     #[test]

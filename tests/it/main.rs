@@ -5,7 +5,8 @@
 //! | --- | --- |
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown |
-//! | `reload` | hot reload under load (good, bad, good), `--watch` |
+//! | `hostile` | socket options, message limits, stalled messages, idle connections, full queue, deadlines, undecodable messages, drain timeout |
+//! | `reload` | hot reload under load (good, bad, good), hostile rule directories, rewrites during a reload, `--watch` (edits, swapped `..data` link, replaced directory) |
 //! | `entities` | one row per entity rule: clitics, triggers, propagation, blockers, title field |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
 //! | `properties` | proptest: no panics, exact spans in every unit |
@@ -14,6 +15,7 @@
 
 mod entities;
 mod golden;
+mod hostile;
 mod properties;
 mod reload;
 mod rules;
