@@ -234,7 +234,7 @@ async fn a_stalled_half_sent_message_is_dropped() {
 }
 
 #[tokio::test]
-async fn an_idle_connection_is_closed() {
+async fn an_idle_connection_is_closed_and_streams_per_connection_are_bounded() {
     let config = Config {
         idle_timeout: Duration::from_millis(300),
         ..Config::default()
@@ -252,6 +252,11 @@ async fn an_idle_connection_is_closed() {
     stream.send_data(Bytes::from(frame(&[])), true).unwrap();
     let reply = read_reply(response).await;
     assert_eq!(reply.code, Some(0), "{reply:?}");
+    // The server's SETTINGS arrived with the answer: calls per connection are bounded.
+    assert_eq!(
+        send2.current_max_send_streams(),
+        khabar::server::DEFAULT_MAX_CONCURRENT_STREAMS as usize
+    );
     tokio::time::timeout(Duration::from_secs(20), driver)
         .await
         .expect("the server closes the idle connection")
@@ -667,4 +672,120 @@ async fn shutdown_ends_within_the_drain_timeout_with_an_idle_stream_open() {
         .expect("the idle stream ends with the server");
     assert!(end.is_err() || end.unwrap().is_none());
     drop(tx);
+}
+
+#[tokio::test]
+async fn connections_past_the_limit_are_closed_at_once() {
+    let config = Config {
+        max_connections: 2,
+        ..Config::default()
+    };
+    let server = TestServer::start_with(support::shared_engine(), config).await;
+    let mut first = server.client().await;
+    let mut second = server.client().await;
+    support::rules_info(&mut first).await;
+    support::rules_info(&mut second).await;
+    // A third connection is accepted and closed: the client sees the end at once.
+    let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::io::AsyncReadExt::read(&mut third, &mut buf),
+    )
+    .await
+    .expect("the third connection is closed by the server");
+    assert!(matches!(n, Ok(0) | Err(_)), "{n:?}");
+    // The first two still work; when one goes, a new one is served.
+    support::rules_info(&mut first).await;
+    drop(second);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
+            .unwrap()
+            .connect()
+            .await;
+        if let Ok(ch) = channel {
+            let mut c = pb::classifier_client::ClassifierClient::new(ch);
+            if c.get_rules(pb::GetRulesRequest {}).await.is_ok() {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "a slot is freed when a connection closes"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
+
+/// CPU time (user + system) of process `pid` so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let fields: Vec<&str> = stat[stat.rfind(") ").unwrap() + 2..].split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+#[tokio::test]
+async fn out_of_file_descriptors_the_accept_loop_backs_off() {
+    // The binary with at most 64 open files, and 100 connections that never speak.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" serve --addr \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_khabar"))
+        .arg(addr.to_string())
+        .env("RUST_LOG", "error")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = ServerProcess { child, addr };
+    let pid = server.child.id();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while tokio::net::TcpStream::connect(addr).await.is_err() {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut client = support::client(addr).await;
+    support::rules_info(&mut client).await;
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = cpu_time(pid);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let used = cpu_time(pid) - before;
+    // Spinning on EMFILE burns a core (2 s); backing off, almost nothing.
+    assert!(
+        used < Duration::from_millis(500),
+        "the server used {used:?} of CPU in 2 s while out of file descriptors"
+    );
+    drop(idle);
+    // Once descriptors are free again, new clients are served.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let ok = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut c = support::client(addr).await;
+            c.get_rules(pb::GetRulesRequest {}).await.is_ok()
+        })
+        .await
+        .unwrap_or(false);
+        if ok {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "served again after the descriptors came back"
+        );
+    }
 }
