@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// Largest response message, in bytes (batch results past it become error entries).
     #[arg(long, env = "KHABAR_MAX_RESPONSE_BYTES", default_value_t = srv::DEFAULT_MAX_RESPONSE_BYTES, value_name = "BYTES")]
     pub max_response_bytes: usize,
+    /// Most bytes announced by request messages still arriving, over all calls; a message that
+    /// would go over is refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "KHABAR_MAX_PENDING_BYTES", default_value_t = srv::DEFAULT_MAX_PENDING_BYTES, value_name = "BYTES")]
+    pub max_pending_bytes: usize,
     /// Classification worker threads (0: one per core).
     #[arg(long, env = "KHABAR_WORKERS", default_value_t = 0, value_name = "N")]
     pub workers: usize,
@@ -116,6 +120,7 @@ impl ServeArgs {
             max_batch: self.max_batch,
             max_batch_bytes: self.max_batch_bytes,
             max_response_bytes: self.max_response_bytes,
+            max_pending_bytes: self.max_pending_bytes,
             workers: self.workers,
             queue: self.queue,
             max_connections: self.max_connections,

@@ -5,6 +5,10 @@
 //!   buffered (tonic's decoder would reserve the declared length first). Classify and
 //!   ClassifyStream accept [`Config::max_message_bytes`], ClassifyBatch `--max-batch-bytes`,
 //!   every other method 64 KiB.
+//! * **Bytes on their way**: the lengths announced by the messages still arriving, over all
+//!   calls, stay under `--max-pending-bytes` (tonic reserves a message's announced length as soon
+//!   as its header arrives, so a thousand peers announcing 2 MiB and sending 1 KB would otherwise
+//!   hold 2 GB); a message that would go over is refused with RESOURCE_EXHAUSTED.
 //! * **Stalled messages**: a request message that stops arriving midway (and a unary request
 //!   whose one message does not arrive) for `--message-timeout` ends the call with
 //!   DEADLINE_EXCEEDED, so a peer cannot pin buffers by sending half a message and waiting.
@@ -15,6 +19,7 @@
 
 use std::future::Future as _;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -41,6 +46,30 @@ pub const SMALL_MESSAGE_BYTES: usize = 64 << 10;
 #[derive(Clone, Debug)]
 pub struct GuardLayer {
     config: Arc<Config>,
+    pending: Arc<Pending>,
+}
+
+/// The announced bytes of request messages still arriving, over all calls.
+#[derive(Debug)]
+pub struct Pending {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl Pending {
+    /// Takes `n` bytes of the budget, or says how full it is.
+    fn take(&self, n: usize) -> Result<(), usize> {
+        let before = self.used.fetch_add(n, Ordering::SeqCst);
+        if before.saturating_add(n) > self.limit {
+            self.used.fetch_sub(n, Ordering::SeqCst);
+            return Err(before);
+        }
+        Ok(())
+    }
+
+    fn give_back(&self, n: usize) {
+        self.used.fetch_sub(n, Ordering::SeqCst);
+    }
 }
 
 impl GuardLayer {
@@ -48,6 +77,10 @@ impl GuardLayer {
     pub fn new(config: &Config) -> GuardLayer {
         GuardLayer {
             config: Arc::new(*config),
+            pending: Arc::new(Pending {
+                used: AtomicUsize::new(0),
+                limit: config.pending_limit(),
+            }),
         }
     }
 }
@@ -59,6 +92,7 @@ impl<S> tower_layer::Layer<S> for GuardLayer {
         Guard {
             inner,
             config: Arc::clone(&self.config),
+            pending: Arc::clone(&self.pending),
         }
     }
 }
@@ -68,6 +102,7 @@ impl<S> tower_layer::Layer<S> for GuardLayer {
 pub struct Guard<S> {
     inner: S,
     config: Arc<Config>,
+    pending: Arc<Pending>,
 }
 
 /// What the guard enforces for one method.
@@ -150,7 +185,8 @@ where
         }
         let limits = method_limits(&self.config, req.uri().path());
         let stall = Some(self.config.message_timeout).filter(|d| !d.is_zero());
-        let req = req.map(|body| Body::new(GuardedBody::new(body, limits, stall)));
+        let pending = Arc::clone(&self.pending);
+        let req = req.map(|body| Body::new(GuardedBody::new(body, limits, stall, Some(pending))));
 
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -252,10 +288,24 @@ struct GuardedBody {
     stall: Option<(Duration, Pin<Box<Sleep>>)>,
     /// An error was returned: the body is over.
     failed: bool,
+    /// The budget of bytes on their way, and what the message arriving holds of it.
+    pending: Option<Arc<Pending>>,
+    held: usize,
+}
+
+impl Drop for GuardedBody {
+    fn drop(&mut self) {
+        self.release();
+    }
 }
 
 impl GuardedBody {
-    fn new(inner: Body, limits: MethodLimits, stall: Option<Duration>) -> GuardedBody {
+    fn new(
+        inner: Body,
+        limits: MethodLimits,
+        stall: Option<Duration>,
+        pending: Option<Arc<Pending>>,
+    ) -> GuardedBody {
         GuardedBody {
             inner,
             limits,
@@ -266,6 +316,15 @@ impl GuardedBody {
             complete: 0,
             stall: stall.map(|d| (d, Box::pin(tokio::time::sleep(d)))),
             failed: false,
+            pending,
+            held: 0,
+        }
+    }
+
+    /// Gives back the budget held by the message that was arriving.
+    fn release(&mut self) {
+        if let Some(p) = &self.pending {
+            p.give_back(std::mem::take(&mut self.held));
         }
     }
 
@@ -287,6 +346,15 @@ impl GuardedBody {
                                 self.limits.name, self.limits.max_bytes, self.limits.why
                             )));
                         }
+                        if let Some(p) = &self.pending {
+                            if let Err(used) = p.take(len) {
+                                return Err(Status::resource_exhausted(format!(
+                                    "server busy: request messages of {used} bytes are arriving, and this {} message of {len} bytes would take them over {} bytes (--max-pending-bytes); retry with backoff",
+                                    self.limits.name, p.limit
+                                )));
+                            }
+                            self.held = len;
+                        }
                         self.framing = Framing::Message { remaining: len };
                     }
                 }
@@ -297,6 +365,7 @@ impl GuardedBody {
                 }
             }
             if let Framing::Message { remaining: 0 } = self.framing {
+                self.release();
                 self.complete += 1;
                 self.framing = Framing::Header {
                     have: 0,
@@ -404,6 +473,7 @@ mod tests {
                 unary,
             },
             None,
+            None,
         )
     }
 
@@ -422,6 +492,43 @@ mod tests {
         assert_eq!(e.code(), tonic::Code::ResourceExhausted);
         assert!(e.message().contains("11 bytes"), "{}", e.message());
         assert!(e.message().contains("limit of 10 bytes"), "{}", e.message());
+    }
+
+    #[test]
+    fn messages_on_their_way_share_a_budget() {
+        let pending = Arc::new(Pending {
+            used: AtomicUsize::new(0),
+            limit: 100,
+        });
+        let mut a = body(1000, false);
+        a.pending = Some(Arc::clone(&pending));
+        let mut b = body(1000, false);
+        b.pending = Some(Arc::clone(&pending));
+        a.scan(&[0, 0, 0, 0, 60, b'x']).unwrap();
+        let e = b.scan(&[0, 0, 0, 0, 50]).unwrap_err();
+        assert_eq!(e.code(), tonic::Code::ResourceExhausted);
+        assert!(
+            e.message().contains("--max-pending-bytes"),
+            "{}",
+            e.message()
+        );
+        drop(b); // a refused body ends the call
+        let mut c = body(1000, false);
+        c.pending = Some(Arc::clone(&pending));
+        c.scan(&[0, 0, 0, 0, 40]).unwrap();
+        assert_eq!(pending.used.load(Ordering::SeqCst), 100);
+        a.scan(&[b'y'; 59]).unwrap();
+        assert_eq!(
+            pending.used.load(Ordering::SeqCst),
+            40,
+            "a complete message gives back"
+        );
+        drop(c);
+        assert_eq!(
+            pending.used.load(Ordering::SeqCst),
+            0,
+            "a dropped body gives back"
+        );
     }
 
     #[test]

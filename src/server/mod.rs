@@ -51,6 +51,8 @@ pub const DEFAULT_MAX_BATCH: usize = 256;
 pub const DEFAULT_MAX_BATCH_BYTES: usize = 32 << 20;
 /// Default `--max-response-bytes`: 64 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
+/// Default `--max-pending-bytes`: 256 MiB.
+pub const DEFAULT_MAX_PENDING_BYTES: usize = 256 << 20;
 /// Default `--queue` per worker: documents waiting for each worker.
 pub const DEFAULT_QUEUE_PER_WORKER: usize = 128;
 /// Default `--max-connections`.
@@ -79,6 +81,9 @@ pub struct Config {
     pub max_batch_bytes: usize,
     /// Largest response message, in bytes (a batch's results past it become error entries).
     pub max_response_bytes: usize,
+    /// Most bytes announced by request messages still arriving, over all calls (never less than
+    /// one message of each method's limit).
+    pub max_pending_bytes: usize,
     /// Classification worker threads; 0 = one per core.
     pub workers: usize,
     /// Documents that may wait for a worker; 0 = [`DEFAULT_QUEUE_PER_WORKER`] per worker. Never
@@ -107,6 +112,7 @@ impl Default for Config {
             max_batch: DEFAULT_MAX_BATCH,
             max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pending_bytes: DEFAULT_MAX_PENDING_BYTES,
             workers: 0,
             queue: 0,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -128,6 +134,13 @@ impl Config {
         self.max_text_bytes
             .saturating_mul(2)
             .saturating_add(MESSAGE_MARGIN_BYTES)
+    }
+
+    /// The budget of bytes on their way (see [`Config::max_pending_bytes`]).
+    pub fn pending_limit(&self) -> usize {
+        self.max_pending_bytes
+            .max(self.max_batch_bytes)
+            .max(self.max_message_bytes())
     }
 
     /// Worker threads: `workers`, or one per core.

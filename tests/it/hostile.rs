@@ -122,7 +122,9 @@ struct RawReply {
 }
 
 /// Reads a whole response: headers (perhaps trailers-only), data frames, trailers.
-async fn read_reply(response: h2::client::ResponseFuture) -> RawReply {
+async fn read_reply(
+    response: impl std::future::Future<Output = Result<http::Response<h2::RecvStream>, h2::Error>>,
+) -> RawReply {
     let response = response.await.unwrap();
     let header = |h: &http::HeaderMap, k: &str| {
         h.get(k)
@@ -788,4 +790,53 @@ async fn out_of_file_descriptors_the_accept_loop_backs_off() {
             "served again after the descriptors came back"
         );
     }
+}
+
+#[tokio::test]
+async fn a_thousand_stalled_messages_do_not_pin_memory() {
+    const BUDGET: usize = 32 << 20;
+    let server = ServerProcess::start(&["--max-pending-bytes", &BUDGET.to_string()]).await;
+    let pid = server.child.id();
+    let mut client = crate::support::client(server.addr).await;
+    client.classify(req("warm", "روسيا")).await.unwrap();
+    let before = rss_of(pid);
+    // 8 connections x 125 streams, each announcing a 2,000,000-byte message and sending 1 KB.
+    let mut stalled = Vec::new();
+    for _ in 0..8 {
+        let mut send = h2_connect(server.addr).await;
+        for _ in 0..125 {
+            send = send.ready().await.unwrap();
+            let (response, mut stream) = send
+                .send_request(grpc_head("/khabar.v1.Classifier/ClassifyStream"), false)
+                .unwrap();
+            let mut data = vec![0u8];
+            data.extend_from_slice(&2_000_000u32.to_be_bytes());
+            data.extend_from_slice(&[b'x'; 1024]);
+            stream.send_data(Bytes::from(data), false).unwrap();
+            stalled.push((response, stream));
+        }
+    }
+    // Those over the budget are refused at once; the others wait for their bytes.
+    let mut refused = 0;
+    for (response, _) in stalled.iter_mut() {
+        if let Ok(reply) =
+            tokio::time::timeout(Duration::from_millis(20), read_reply(response)).await
+        {
+            assert_eq!(
+                reply.code,
+                Some(Code::ResourceExhausted as i32),
+                "{reply:?}"
+            );
+            assert!(reply.message.contains("--max-pending-bytes"), "{reply:?}");
+            refused += 1;
+        }
+    }
+    let grown = rss_of(pid).saturating_sub(before);
+    assert!(refused >= 1000 - BUDGET / 2_000_000, "{refused} refused");
+    assert!(
+        grown < 3 * BUDGET as u64,
+        "RSS grew by {} MiB with 1,000 stalled messages (budget {} MiB)",
+        grown >> 20,
+        BUDGET >> 20
+    );
 }
