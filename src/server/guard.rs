@@ -169,6 +169,9 @@ where
     }
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
+        // Set by tonic from `Conn::connect_info`. Behind TLS tonic wraps it
+        // (`TlsConnectInfo<ConnInfo>`): look there too, or calls go uncounted and the idle
+        // timeout closes busy connections.
         let conn = req.extensions().get::<ConnInfo>().cloned();
         let call = conn.as_ref().map(|c| c.state.call_started());
         if let Some(c) = conn {
