@@ -840,3 +840,54 @@ async fn a_thousand_stalled_messages_do_not_pin_memory() {
         BUDGET >> 20
     );
 }
+
+#[tokio::test]
+async fn responses_stay_within_max_response_bytes() {
+    let text = support::articles().remove(0).1;
+    let server = TestServer::start().await;
+    let mut client = server.client().await;
+    let full = client.classify(req("a", &text)).await.unwrap().into_inner();
+    let size = full.encoded_len();
+    server.stop().await;
+
+    // Room for two results of this article and a bit, not three.
+    let config = Config {
+        max_response_bytes: size * 2 + size / 2,
+        ..Config::default()
+    };
+    let server = TestServer::start_with(support::shared_engine(), config).await;
+    let mut client = server.client().await;
+    client.classify(req("fits", &text)).await.unwrap();
+    let requests = (0..3).map(|i| req(&i.to_string(), &text)).collect();
+    let resp = client
+        .classify_batch(pb::ClassifyBatchRequest { requests })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(resp.encoded_len() <= config.max_response_bytes);
+    use pb::batch_result::Result as R;
+    assert!(matches!(resp.results[0].result, Some(R::Response(_))));
+    assert!(matches!(resp.results[1].result, Some(R::Response(_))));
+    match &resp.results[2].result {
+        Some(R::Error(e)) => {
+            assert_eq!(e.code, Code::ResourceExhausted as i32);
+            assert!(e.message.contains("--max-response-bytes"), "{}", e.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    server.stop().await;
+
+    let config = Config {
+        max_response_bytes: size / 2,
+        ..Config::default()
+    };
+    let server = TestServer::start_with(support::shared_engine(), config).await;
+    let mut client = server.client().await;
+    let status = client.classify(req("big", &text)).await.unwrap_err();
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(
+        status.message().contains("--max-response-bytes"),
+        "{status:?}"
+    );
+    server.stop().await;
+}
