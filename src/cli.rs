@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use khabar::model::{Document, EntityType, OffsetUnit, Options, MAX_TEXT_BYTES};
 use khabar::reload::RulesSource;
-use khabar::server::{DEFAULT_MAX_BATCH, DEFAULT_MAX_TEXT_BYTES};
+use khabar::server::{self as srv, Config};
 use khabar::Classifier;
 
 /// `khabar --version`: the package version and the git commit it was built from (`unknown`
@@ -54,16 +54,56 @@ pub struct ServeArgs {
     /// Rules directory (default: the rules embedded in the binary).
     #[arg(long, env = "KHABAR_RULES", value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Largest accepted text (and title), in bytes.
-    #[arg(long, env = "KHABAR_MAX_TEXT_BYTES", default_value_t = DEFAULT_MAX_TEXT_BYTES)]
+    /// Largest accepted text (and title), in bytes. A Classify or ClassifyStream message may
+    /// hold twice this plus 64 KiB.
+    #[arg(long, env = "KHABAR_MAX_TEXT_BYTES", default_value_t = srv::DEFAULT_MAX_TEXT_BYTES, value_name = "BYTES")]
     pub max_text_bytes: usize,
     /// Most documents in one ClassifyBatch call.
-    #[arg(long, env = "KHABAR_MAX_BATCH", default_value_t = DEFAULT_MAX_BATCH)]
+    #[arg(long, env = "KHABAR_MAX_BATCH", default_value_t = srv::DEFAULT_MAX_BATCH, value_name = "N")]
     pub max_batch: usize,
+    /// Largest ClassifyBatch request message, in bytes.
+    #[arg(long, env = "KHABAR_MAX_BATCH_BYTES", default_value_t = srv::DEFAULT_MAX_BATCH_BYTES, value_name = "BYTES")]
+    pub max_batch_bytes: usize,
+    /// Largest response message, in bytes (batch results past it become error entries).
+    #[arg(long, env = "KHABAR_MAX_RESPONSE_BYTES", default_value_t = srv::DEFAULT_MAX_RESPONSE_BYTES, value_name = "BYTES")]
+    pub max_response_bytes: usize,
+    /// Most bytes announced by request messages still arriving, over all calls; a message that
+    /// would go over is refused with RESOURCE_EXHAUSTED.
+    #[arg(long, env = "KHABAR_MAX_PENDING_BYTES", default_value_t = srv::DEFAULT_MAX_PENDING_BYTES, value_name = "BYTES")]
+    pub max_pending_bytes: usize,
+    /// Classification worker threads (0: one per core).
+    #[arg(long, env = "KHABAR_WORKERS", default_value_t = 0, value_name = "N")]
+    pub workers: usize,
+    /// Documents that may wait for a worker before calls get RESOURCE_EXHAUSTED (0: 128 per
+    /// worker; never less than --max-batch).
+    #[arg(long, env = "KHABAR_QUEUE", default_value_t = 0, value_name = "DOCS")]
+    pub queue: usize,
+    /// Most open connections; more are closed at once.
+    #[arg(long, env = "KHABAR_MAX_CONNECTIONS", default_value_t = srv::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    pub max_connections: usize,
+    /// Most concurrent calls on one connection (HTTP/2 streams).
+    #[arg(long, env = "KHABAR_MAX_CONCURRENT_STREAMS", default_value_t = srv::DEFAULT_MAX_CONCURRENT_STREAMS, value_name = "N")]
+    pub max_concurrent_streams: u32,
+    /// Seconds between HTTP/2 PINGs on a connection (0: none).
+    #[arg(long, env = "KHABAR_KEEPALIVE_INTERVAL", default_value_t = srv::DEFAULT_KEEPALIVE_INTERVAL.as_secs(), value_name = "SECS")]
+    pub keepalive_interval: u64,
+    /// Seconds a PING may go unanswered before the connection is closed.
+    #[arg(long, env = "KHABAR_KEEPALIVE_TIMEOUT", default_value_t = srv::DEFAULT_KEEPALIVE_TIMEOUT.as_secs(), value_name = "SECS")]
+    pub keepalive_timeout: u64,
+    /// Seconds a connection may go without calls before it is closed (0: never).
+    #[arg(long, env = "KHABAR_IDLE_TIMEOUT", default_value_t = srv::DEFAULT_IDLE_TIMEOUT.as_secs(), value_name = "SECS")]
+    pub idle_timeout: u64,
+    /// Seconds a request message may stall midway, or a unary call wait for its message,
+    /// before the call is dropped (0: no limit).
+    #[arg(long, env = "KHABAR_MESSAGE_TIMEOUT", default_value_t = srv::DEFAULT_MESSAGE_TIMEOUT.as_secs(), value_name = "SECS")]
+    pub message_timeout: u64,
+    /// Seconds shutdown waits for calls in flight before closing their connections.
+    #[arg(long, env = "KHABAR_DRAIN_TIMEOUT", default_value_t = srv::DEFAULT_DRAIN_TIMEOUT.as_secs(), value_name = "SECS")]
+    pub drain_timeout: u64,
     /// Reload the rules when files under --rules DIR change (debounced). SIGHUP always reloads.
     #[arg(long, env = "KHABAR_WATCH")]
     pub watch: bool,
-    /// Debounce delay of --watch, in milliseconds.
+    /// Quiet time of --watch: reload once no change was seen for this long, in milliseconds.
     #[arg(
         long,
         env = "KHABAR_WATCH_DEBOUNCE_MS",
@@ -79,6 +119,27 @@ impl ServeArgs {
         match &self.rules {
             Some(dir) => RulesSource::Dir(dir.clone()),
             None => RulesSource::Embedded,
+        }
+    }
+
+    /// The server's settings.
+    pub fn config(&self) -> Config {
+        let secs = std::time::Duration::from_secs;
+        Config {
+            max_text_bytes: self.max_text_bytes,
+            max_batch: self.max_batch,
+            max_batch_bytes: self.max_batch_bytes,
+            max_response_bytes: self.max_response_bytes,
+            max_pending_bytes: self.max_pending_bytes,
+            workers: self.workers,
+            queue: self.queue,
+            max_connections: self.max_connections,
+            max_concurrent_streams: self.max_concurrent_streams,
+            keepalive_interval: secs(self.keepalive_interval),
+            keepalive_timeout: secs(self.keepalive_timeout),
+            idle_timeout: secs(self.idle_timeout),
+            message_timeout: secs(self.message_timeout),
+            drain_timeout: secs(self.drain_timeout),
         }
     }
 }

@@ -13,7 +13,7 @@
 //! | [`classifier`] | the immutable [`Classifier`]: compiled rules + the pipeline |
 //! | [`matcher`], [`triggers`], [`entities`], [`context`], [`topics`], [`boilerplate`] | the pipeline's stages: lexicon scan, names no list knows, overlaps and propagation, story-level readings, topic scores, page furniture |
 //! | [`model`] | domain request/response types |
-//! | [`server`] | gRPC: thin handlers, proto ↔ domain conversion, status mapping |
+//! | [`server`] | gRPC: connections, per-call limits and deadlines, the worker pool, thin handlers, proto ↔ domain conversion, status mapping |
 //! | [`reload`] | atomic hot reload of rules (SIGHUP, `--watch`) |
 //! | [`pb`] | generated `khabar.v1` protobuf code |
 #![deny(missing_docs)]

@@ -12,7 +12,7 @@ mod cli;
 use clap::Parser as _;
 use cli::{Cli, Command, ServeArgs};
 use khabar::reload::Engine;
-use khabar::server::{self, Config};
+use khabar::server;
 
 /// mimalloc: classification makes many small short-lived allocations (mention texts, ids); glibc
 /// malloc spent about 15% of classify time on them (see `cargo bench --bench classify`).
@@ -22,6 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    install_panic_hook();
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::Classify(args) => cli::classify(&args),
@@ -41,9 +42,71 @@ fn init_tracing() {
         .init();
 }
 
+/// Logs panics as one line without what they may quote: a panic message can hold article text
+/// (`byte index 7 is not a char boundary; it is inside 'ب' of `...``), which has no place in a log.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let thread = std::thread::current();
+        tracing::error!(
+            %location,
+            thread = thread.name().unwrap_or("?"),
+            "panic: {}",
+            redact_panic_message(payload)
+        );
+    }));
+}
+
+/// A panic message without quoted text: every `...` or '...' span that is long, or holds
+/// anything but ASCII letters, digits and `:_()<>&`, becomes `…`; at most 200 characters.
+fn redact_panic_message(msg: &str) -> String {
+    let code_like = |s: &str| {
+        s.chars().count() <= 40
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ":_()<>&,".contains(c))
+    };
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(open) = rest.find(['`', '\'']) {
+        let quote = rest[open..].chars().next().unwrap_or('`');
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(quote) {
+            Some(close) => {
+                let inner = &after[..close];
+                out.push(quote);
+                out.push_str(if code_like(inner) { inner } else { "…" });
+                out.push(quote);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push(quote);
+                out.push('…');
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    match out.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &out[..cut]),
+        None => out,
+    }
+}
+
 fn serve(args: &ServeArgs) -> ExitCode {
+    // Classification runs on the server's own worker threads; the blocking pool only loads rules.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(4)
         .build()
     {
         Ok(rt) => rt,
@@ -52,7 +115,10 @@ fn serve(args: &ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(serve_async(args)) {
+    let result = runtime.block_on(serve_async(args));
+    // Nothing left may keep the process alive (a rules reload still reading, say).
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
@@ -76,11 +142,7 @@ async fn serve_async(args: &ServeArgs) -> Result<(), server::ServeError> {
     } else {
         None
     };
-    let config = Config {
-        max_text_bytes: args.max_text_bytes,
-        max_batch: args.max_batch,
-    };
-    let result = server::run(listener, engine, config, shutdown_signal()).await;
+    let result = server::run(listener, engine, args.config(), shutdown_signal()).await;
     sighup.abort();
     result
 }
@@ -107,5 +169,25 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("SIGINT received"),
         () = term => tracing::info!("SIGTERM received"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_panic_message as redact;
+
+    #[test]
+    fn panic_messages_lose_quoted_text() {
+        let slice = "byte index 7 is not a char boundary; it is inside 'ب' (bytes 6..8) of `قال الرئيس أمس إن المحادثات`";
+        assert_eq!(
+            redact(slice),
+            "byte index 7 is not a char boundary; it is inside '…' (bytes 6..8) of `…`"
+        );
+        assert_eq!(
+            redact("called `Option::unwrap()` on a `None` value"),
+            "called `Option::unwrap()` on a `None` value"
+        );
+        assert_eq!(redact("unterminated `secret text"), "unterminated `…");
+        assert!(redact(&"x".repeat(1000)).chars().count() <= 201);
     }
 }

@@ -116,8 +116,8 @@ pub struct Document {
 /// fit twice (original and normalized) below `u32::MAX`. Servers set a lower limit.
 pub const MAX_TEXT_BYTES: usize = u32::MAX as usize / 2;
 
-/// Longest client value quoted back in an error message, in characters.
-const ECHO_CHARS: usize = 64;
+/// Most characters of a client's value quoted back in an error message or a log line.
+pub const SHOWN_CHARS: usize = 64;
 
 impl Document {
     /// Checks what the contract demands of a document, the same way for every entry point (the
@@ -175,7 +175,7 @@ fn language_hint(tag: &str) -> Result<Option<String>, ClassifyError> {
     let bad = || {
         invalid(
             "language",
-            format!("{} is not a well-formed BCP-47 language tag", echo(tag)),
+            format!("{} is not a well-formed BCP-47 language tag", shown(tag)),
         )
     };
     if tag.len() > 64 {
@@ -224,7 +224,7 @@ pub fn parse_time_zone(s: &str) -> Result<jiff::tz::TimeZone, ClassifyError> {
                 "time_zone",
                 format!(
                     "{} is not an IANA time zone name (e.g. Asia/Riyadh) nor an offset like +03:00",
-                    echo(s)
+                    shown(s)
                 ),
             )
         })?;
@@ -233,17 +233,18 @@ pub fn parse_time_zone(s: &str) -> Result<jiff::tz::TimeZone, ClassifyError> {
             "time_zone",
             format!(
                 "{} is out of range (at most {MAX_OFFSET_HOURS} hours from UTC)",
-                echo(s)
+                shown(s)
             ),
         )),
         _ => Ok(tz),
     }
 }
 
-/// A client's value as quoted in an error message: debug-escaped and cut to [`ECHO_CHARS`]
-/// characters, so a 10 MB value does not come back in a status trailer.
-fn echo(s: &str) -> String {
-    match s.char_indices().nth(ECHO_CHARS) {
+/// A client's string as it may appear in an error message or a log line: quoted and escaped
+/// (no newline or terminal escape gets through), cut to [`SHOWN_CHARS`] characters with its size
+/// when longer, so a 10 MB value does not come back in a status trailer.
+pub fn shown(s: &str) -> String {
+    match s.char_indices().nth(SHOWN_CHARS) {
         Some((cut, _)) => format!("{:?}… ({} bytes)", &s[..cut], s.len()),
         None => format!("{s:?}"),
     }
@@ -484,6 +485,16 @@ mod tests {
         let long = "Asia/".repeat(2_000_000);
         let e = parse_time_zone(&long).expect_err("long").to_string();
         assert!(e.len() < 200, "{} bytes", e.len());
+    }
+
+    #[test]
+    fn shown_values_are_short_and_escaped() {
+        assert_eq!(shown("Asia/Riyadh"), "\"Asia/Riyadh\"");
+        assert_eq!(shown("a\nb\u{1b}[31m"), "\"a\\nb\\u{1b}[31m\"");
+        let long = "ب".repeat(10_000);
+        let s = shown(&long);
+        assert!(s.chars().count() < 100, "{s}");
+        assert!(s.ends_with("… (20000 bytes)"), "{s}");
     }
 
     #[test]

@@ -12,7 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use notify_debouncer_mini::notify;
 
 use crate::rules::RuleErrors;
 use crate::Classifier;
@@ -42,11 +41,13 @@ impl RulesSource {
         match self {
             RulesSource::Embedded => Ok(None),
             RulesSource::Dir(dir) => {
-                let files = crate::rules::read_dir(dir)?;
-                if crate::rules::version_of(&files) == current {
+                let snapshot = crate::rules::read::read_snapshot(dir)?;
+                if crate::rules::version_of(&snapshot.files) == current {
                     return Ok(None);
                 }
-                Classifier::from_files(files, &dir.display().to_string()).map(Some)
+                Classifier::from_files(snapshot.files, &dir.display().to_string())
+                    .map(Some)
+                    .map_err(|e| withhold_external(e, &snapshot.external))
             }
         }
     }
@@ -58,6 +59,22 @@ impl RulesSource {
             RulesSource::Dir(d) => Some(d),
         }
     }
+}
+
+/// Errors of files that lie outside the rules directory (reached through a symbolic link) lose
+/// their message: rule errors quote file content, and the server shows them to any client
+/// (`GetRules.last_reload_error`). `khabar check-rules DIR` shows them in full.
+fn withhold_external(
+    mut errors: RuleErrors,
+    external: &std::collections::BTreeSet<String>,
+) -> RuleErrors {
+    for e in &mut errors.0 {
+        if external.contains(&e.path) {
+            e.message = "invalid (this file lies outside the rules directory, so its content is not shown; run `khabar check-rules` on the directory to see the error)".to_owned();
+        }
+    }
+    errors.0.dedup();
+    errors
 }
 
 /// The classifier in use, its source, and the outcome of the last reload.
@@ -191,89 +208,110 @@ impl Engine {
         }))
     }
 
-    /// Watches the rules directory and reloads after changes, debounced by `debounce`.
+    /// Watches the rules directory and reloads once changes have stopped for `debounce`.
     /// Watching stops when the returned [`Watch`] is dropped. Fails for embedded rules.
+    ///
+    /// The directory is watched recursively (without following symbolic links, so a link to a
+    /// large tree costs nothing), and its parent too: when the directory itself is replaced
+    /// (renamed over, or a symbolic link to it swapped) the watch moves to the new one. A
+    /// ConfigMap volume's update, a new `..2024_...` directory and a swapped `..data` link,
+    /// happens inside the directory and is seen as a change.
     pub fn watch(self: &Arc<Self>, debounce: Duration) -> Result<Watch, WatchError> {
-        use notify::RecursiveMode;
-        let dir = self.source.dir().ok_or(WatchError::Embedded)?.to_path_buf();
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-        let config = notify_debouncer_mini::Config::default().with_timeout(debounce);
-        let mut debouncer = notify_debouncer_mini::new_debouncer_opt::<_, ChangesOnly>(
-            config,
-            move |res: notify_debouncer_mini::DebounceEventResult| match res {
-                Ok(events) => {
-                    if events.iter().any(|e| is_rule_path(&e.path)) {
-                        let _ = tx.send(());
+        use notify::Watcher as _;
+        let dir = self.source.dir().ok_or(WatchError::Embedded)?;
+        // Absolute (links kept), so that event paths compare and the parent exists.
+        let dir = std::path::absolute(dir).map_err(|e| WatchError::Notify(e.to_string()))?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Change>();
+        let watched = dir.clone();
+        let handler = move |event: notify::Result<notify::Event>| match event {
+            Ok(event) => {
+                if matches!(event.kind, notify::EventKind::Access(_)) {
+                    return; // loading the rules opens every file: not a change
+                }
+                if event.paths.iter().any(|p| p == &watched) {
+                    let _ = tx.send(Change::Directory);
+                } else if event
+                    .paths
+                    .iter()
+                    .any(|p| p.starts_with(&watched) && is_rule_path(p))
+                {
+                    let _ = tx.send(Change::Files);
+                }
+            }
+            Err(e) => tracing::warn!("watching rules: {e}"),
+        };
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut watcher = notify::RecommendedWatcher::new(handler, config)
+            .map_err(|e| WatchError::Notify(e.to_string()))?;
+        watcher
+            .watch(&dir, notify::RecursiveMode::Recursive)
+            .map_err(|e| WatchError::Notify(e.to_string()))?;
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Err(e) = watcher.watch(parent, notify::RecursiveMode::NonRecursive) {
+                tracing::warn!(
+                    "cannot watch {}: a replaced rules directory will not be noticed ({e})",
+                    parent.display()
+                );
+            }
+        }
+        let me = Arc::clone(self);
+        let watch_dir = dir.clone();
+        let task = tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                // Wait until the directory is quiet: writers of several files, and a ConfigMap
+                // update, make a burst of events.
+                let mut replaced = first == Change::Directory;
+                loop {
+                    match tokio::time::timeout(debounce, rx.recv()).await {
+                        Ok(Some(c)) => replaced |= c == Change::Directory,
+                        Ok(None) => return,
+                        Err(_) => break,
                     }
                 }
-                Err(e) => tracing::warn!("watching rules: {e}"),
-            },
-        )
-        .map_err(|e| WatchError::Notify(e.to_string()))?;
-        debouncer
-            .watcher()
-            .watch(&dir, RecursiveMode::Recursive)
-            .map_err(|e| WatchError::Notify(e.to_string()))?;
-        let me = Arc::clone(self);
-        let task = tokio::spawn(async move {
-            while rx.recv().await.is_some() {
-                while rx.try_recv().is_ok() {} // coalesce bursts
+                if replaced {
+                    // The watch followed the old directory's inode: move it to the new one.
+                    let _ = watcher.unwatch(&watch_dir);
+                    match watcher.watch(&watch_dir, notify::RecursiveMode::Recursive) {
+                        Ok(()) => {
+                            tracing::info!(dir = %watch_dir.display(), "rules directory replaced: watching the new one")
+                        }
+                        Err(e) => {
+                            tracing::warn!(dir = %watch_dir.display(), "rules directory replaced and cannot be watched: {e}")
+                        }
+                    }
+                }
                 tracing::info!("rules changed on disk: reloading");
                 let _ = me.reload().await;
             }
         });
         tracing::info!(dir = %dir.display(), "watching rules for changes");
-        Ok(Watch {
-            _debouncer: debouncer,
-            task,
-        })
+        Ok(Watch { task })
     }
 }
 
+/// What a file-system event says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    /// Something under the rules directory.
+    Files,
+    /// The rules directory itself (created, removed, renamed, or its link swapped).
+    Directory,
+}
+
 /// Whether a changed path can matter: hidden files and editor backups (`.x.swp`, `x~`) are
-/// skipped by the rule loader, so changes to them do not reload.
+/// skipped by the rule loader, so changes to them do not reload; names starting with `..` are
+/// a ConfigMap's data directories and `..data` link, which the visible entries lead to.
 fn is_rule_path(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    !(name.starts_with('.') || name.ends_with('~'))
-}
-
-/// The platform watcher minus access events. Loading the rules opens and reads every file, and
-/// inotify reports those opens: without this filter every reload would trigger the next one.
-struct ChangesOnly(notify::RecommendedWatcher);
-
-impl notify::Watcher for ChangesOnly {
-    fn new<F: notify::EventHandler>(
-        mut handler: F,
-        config: notify::Config,
-    ) -> notify::Result<ChangesOnly> {
-        use notify::{Event, EventKind, RecommendedWatcher, Result};
-        let forward = move |event: Result<Event>| {
-            if !matches!(&event, Ok(e) if matches!(e.kind, EventKind::Access(_))) {
-                handler.handle_event(event);
-            }
-        };
-        RecommendedWatcher::new(forward, config).map(ChangesOnly)
-    }
-
-    fn watch(&mut self, path: &Path, mode: notify::RecursiveMode) -> notify::Result<()> {
-        self.0.watch(path, mode)
-    }
-
-    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        self.0.unwatch(path)
-    }
-
-    fn kind() -> notify::WatcherKind {
-        <notify::RecommendedWatcher as notify::Watcher>::kind()
-    }
+    name.starts_with("..") || !(name.starts_with('.') || name.ends_with('~'))
 }
 
 /// A running watch of the rules directory; dropping it stops the watch.
 pub struct Watch {
-    _debouncer: notify_debouncer_mini::Debouncer<ChangesOnly>,
+    /// Owns the file watcher; aborted on drop.
     task: tokio::task::JoinHandle<()>,
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod dates;
 mod error;
 pub mod gazetteer;
 pub mod patterns;
+pub mod read;
 pub mod spelling;
 pub mod taxonomy;
 pub mod topics;
@@ -200,53 +201,10 @@ pub fn embedded() -> Vec<RuleFile> {
         .collect()
 }
 
-/// Reads every file under `dir` (sorted by relative path).
+/// Reads every rule file under `dir` (sorted by relative path): regular files only, a
+/// consistent snapshot of a directory that may change meanwhile (see [`read`]).
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, RuleErrors> {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    walk(dir, dir, &mut files, &mut errors);
-    if !errors.is_empty() {
-        return Err(RuleErrors(errors));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-fn walk(root: &Path, dir: &Path, files: &mut Vec<RuleFile>, errors: &mut Vec<RuleError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(RuleError::new(
-                &dir.display().to_string(),
-                0,
-                format!("cannot read directory: {e}"),
-            ));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(root)
-            .map(|r| {
-                r.components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/")
-            })
-            .unwrap_or_else(|_| path.display().to_string());
-        if rel.split('/').any(|c| c.starts_with('.')) {
-            continue; // editor swap files, .git
-        }
-        if path.is_dir() {
-            walk(root, &path, files, errors);
-        } else {
-            match std::fs::read(&path) {
-                Ok(bytes) => files.push(RuleFile { path: rel, bytes }),
-                Err(e) => errors.push(RuleError::new(&rel, 0, format!("cannot read file: {e}"))),
-            }
-        }
-    }
+    read::read_snapshot(dir).map(|s| s.files)
 }
 
 /// Content hash of a rule set: BLAKE3 over every (path, content), first 16 hex digits.

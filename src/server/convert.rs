@@ -7,15 +7,6 @@ use crate::model::{
 };
 use crate::pb;
 
-/// Size limits of the server.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest `text` (and `title`) accepted, in UTF-8 bytes.
-    pub max_text_bytes: usize,
-    /// Most documents in one `ClassifyBatch`.
-    pub max_batch: usize,
-}
-
 /// Translates a request: enum values, timestamps and the time zone are decoded (and refused when
 /// they cannot be); the document itself is checked by [`Document::check`].
 impl TryFrom<pb::ClassifyRequest> for Document {

@@ -3,42 +3,106 @@
 //!
 //! | module | job |
 //! | --- | --- |
+//! | [`transport`] | the accept loop and connections: TCP_NODELAY, connection limit, EMFILE backoff, idle timeout, forced close |
+//! | [`guard`] | a layer around every call: message limits per method, stalled messages, deadlines |
+//! | [`rpc`] | the classifier's routes and codec (decode errors are INVALID_ARGUMENT, batches decoded per document) |
 //! | [`service`] | thin handlers |
+//! | [`pool`] | the classification workers and their bounded queue |
 //! | [`convert`] | proto ↔ domain, request validation |
-//! | [`status`] | the one `ClassifyError → tonic::Status` mapping |
+//! | [`status`] | the one error → `tonic::Status` mapping |
+//!
+//! Every setting is a field of [`Config`]; [`transport_builder`] is the one place the HTTP/2
+//! server is configured from it.
 
 pub mod convert;
+pub mod guard;
+pub mod pool;
+pub mod rpc;
 pub mod service;
 pub mod status;
+pub mod transport;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic_health::ServingStatus;
 
-pub use convert::Limits;
+pub use pool::{Pool, PoolStats};
 pub use service::ClassifierService;
+pub use transport::Connections;
 
 use crate::pb;
-use crate::pb::classifier_server::ClassifierServer;
 use crate::reload::Engine;
+
+/// Fully qualified name of the classifier service (also its health-check name).
+pub const SERVICE_NAME: &str = "khabar.v1.Classifier";
+
+/// Room for the fields other than text and title in a Classify message (id, language, time zone,
+/// options, framing).
+pub const MESSAGE_MARGIN_BYTES: usize = 64 << 10;
 
 /// Default `--max-text-bytes`: 1 MiB.
 pub const DEFAULT_MAX_TEXT_BYTES: usize = 1 << 20;
 /// Default `--max-batch`.
 pub const DEFAULT_MAX_BATCH: usize = 256;
-/// Fully qualified name of the classifier service (also its health-check name).
-pub const SERVICE_NAME: &str = "khabar.v1.Classifier";
+/// Default `--max-batch-bytes`: 32 MiB.
+pub const DEFAULT_MAX_BATCH_BYTES: usize = 32 << 20;
+/// Default `--max-response-bytes`: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 << 20;
+/// Default `--max-pending-bytes`: 256 MiB.
+pub const DEFAULT_MAX_PENDING_BYTES: usize = 256 << 20;
+/// Default `--queue` per worker: documents waiting for each worker.
+pub const DEFAULT_QUEUE_PER_WORKER: usize = 128;
+/// Default `--max-connections`.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default `--max-concurrent-streams` (per connection).
+pub const DEFAULT_MAX_CONCURRENT_STREAMS: u32 = 128;
+/// Default `--keepalive-interval`.
+pub const DEFAULT_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(60);
+/// Default `--keepalive-timeout`.
+pub const DEFAULT_KEEPALIVE_TIMEOUT: Duration = Duration::from_secs(20);
+/// Default `--idle-timeout`.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+/// Default `--message-timeout`.
+pub const DEFAULT_MESSAGE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default `--drain-timeout`.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Server settings.
+/// Every server setting (the `khabar serve` flags). A zero duration turns its timeout off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Largest `text` (and `title`) accepted, in bytes.
     pub max_text_bytes: usize,
     /// Most documents in one `ClassifyBatch`.
     pub max_batch: usize,
+    /// Largest `ClassifyBatch` request message, in bytes.
+    pub max_batch_bytes: usize,
+    /// Largest response message, in bytes (a batch's results past it become error entries).
+    pub max_response_bytes: usize,
+    /// Most bytes announced by request messages still arriving, over all calls (never less than
+    /// one message of each method's limit).
+    pub max_pending_bytes: usize,
+    /// Classification worker threads; 0 = one per core.
+    pub workers: usize,
+    /// Documents that may wait for a worker; 0 = [`DEFAULT_QUEUE_PER_WORKER`] per worker. Never
+    /// less than `max_batch`, so that a full batch can always be queued.
+    pub queue: usize,
+    /// Most open connections; more are closed as soon as they are accepted.
+    pub max_connections: usize,
+    /// Most concurrent calls (HTTP/2 streams) on one connection.
+    pub max_concurrent_streams: u32,
+    /// How often an HTTP/2 PING checks an open connection.
+    pub keepalive_interval: Duration,
+    /// How long a PING may go unanswered before the connection is closed.
+    pub keepalive_timeout: Duration,
+    /// How long a connection may go without any call before it is closed.
+    pub idle_timeout: Duration,
+    /// How long a request message may stall midway (or a unary call wait for its message).
+    pub message_timeout: Duration,
+    /// How long shutdown waits for calls in flight before closing their connections.
+    pub drain_timeout: Duration,
 }
 
 impl Default for Config {
@@ -46,47 +110,97 @@ impl Default for Config {
         Config {
             max_text_bytes: DEFAULT_MAX_TEXT_BYTES,
             max_batch: DEFAULT_MAX_BATCH,
+            max_batch_bytes: DEFAULT_MAX_BATCH_BYTES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pending_bytes: DEFAULT_MAX_PENDING_BYTES,
+            workers: 0,
+            queue: 0,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_concurrent_streams: DEFAULT_MAX_CONCURRENT_STREAMS,
+            keepalive_interval: DEFAULT_KEEPALIVE_INTERVAL,
+            keepalive_timeout: DEFAULT_KEEPALIVE_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            message_timeout: DEFAULT_MESSAGE_TIMEOUT,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
         }
     }
 }
 
 impl Config {
-    /// Largest single request message the transport decodes: two texts at the limit (text and
-    /// title) plus room for the other fields. Set above the text limit so that an oversized
-    /// text reaches the handler and gets a clear INVALID_ARGUMENT instead of a transport error.
+    /// Largest Classify (and ClassifyStream) message: a text and a title at the limit plus
+    /// [`MESSAGE_MARGIN_BYTES`]. Above the text limit, so that a text slightly too long reaches
+    /// the handler and gets INVALID_ARGUMENT naming the text limit.
     pub fn max_message_bytes(&self) -> usize {
         self.max_text_bytes
             .saturating_mul(2)
-            .saturating_add(64 << 10)
+            .saturating_add(MESSAGE_MARGIN_BYTES)
     }
 
-    /// Largest message the transport decodes for the service (a full batch).
-    pub fn max_decoding_bytes(&self) -> usize {
-        self.max_message_bytes()
-            .saturating_mul(self.max_batch.max(1))
+    /// The budget of bytes on their way (see [`Config::max_pending_bytes`]).
+    pub fn pending_limit(&self) -> usize {
+        self.max_pending_bytes
+            .max(self.max_batch_bytes)
+            .max(self.max_message_bytes())
+    }
+
+    /// Worker threads: `workers`, or one per core.
+    pub fn worker_count(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+
+    /// Queue capacity in documents (see [`Config::queue`]).
+    pub fn queue_capacity(&self) -> usize {
+        let q = match self.queue {
+            0 => DEFAULT_QUEUE_PER_WORKER.saturating_mul(self.worker_count()),
+            n => n,
+        };
+        q.max(self.max_batch).max(1)
     }
 }
 
 /// Errors that stop the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Serves on `listener` until `shutdown` completes, then shuts down gracefully: health turns
-/// NOT_SERVING, no new connections or calls are accepted, and calls in flight finish.
+/// The HTTP/2 server with `config`'s transport settings and the call guard: the one place they
+/// are set (TLS would go here too).
+pub fn transport_builder(
+    config: &Config,
+) -> tonic::transport::Server<tower_layer::Stack<guard::GuardLayer, tower_layer::Identity>> {
+    let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
+    tonic::transport::Server::builder()
+        .max_concurrent_streams(config.max_concurrent_streams)
+        .http2_keepalive_interval(on(config.keepalive_interval))
+        .http2_keepalive_timeout(on(config.keepalive_timeout))
+        .layer(guard::GuardLayer::new(config))
+}
+
+/// Serves on `listener` with a worker pool of its own until `shutdown` completes; see [`serve`].
 pub async fn run(
     listener: TcpListener,
     engine: Arc<Engine>,
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let addr = listener.local_addr()?;
-    let limits = Limits {
-        max_text_bytes: config.max_text_bytes,
-        max_batch: config.max_batch,
-    };
-    let classifier = ClassifierServer::new(ClassifierService::new(Arc::clone(&engine), limits))
-        .max_decoding_message_size(config.max_decoding_bytes())
-        .max_encoding_message_size(usize::MAX);
+    let pool = Pool::new(config.worker_count(), config.queue_capacity())?;
+    let result = serve(listener, engine, pool.clone(), config, shutdown).await;
+    pool.shutdown();
+    result
+}
 
+/// Serves on `listener`, classifying on `pool`, until `shutdown` completes; then shuts down
+/// gracefully: health turns NOT_SERVING, the listener closes, calls in flight finish, and after
+/// `config.drain_timeout` the connections still open are closed.
+pub async fn serve(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    pool: Pool,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let addr = listener.local_addr()?;
     let (reporter, health) = tonic_health::server::health_reporter();
     reporter
         .set_service_status("", ServingStatus::Serving)
@@ -99,15 +213,25 @@ pub async fn run(
     let reflection_v1alpha = reflection_builder().build_v1alpha()?;
 
     let info = engine.current().info().clone();
+    let stats = pool.stats();
     tracing::info!(
         %addr,
         rules_version = %info.version,
         rules_source = %info.source,
         max_text_bytes = config.max_text_bytes,
         max_batch = config.max_batch,
+        max_batch_bytes = config.max_batch_bytes,
+        workers = stats.workers,
+        queue = stats.capacity,
+        max_connections = config.max_connections,
         "khabar serving"
     );
 
+    let connections = Connections::new(config.max_connections, Some(config.idle_timeout));
+    let incoming = transport::Incoming::new(listener, Arc::clone(&connections));
+    let classifier = rpc::ClassifierRoutes::new(ClassifierService::new(engine, pool, config));
+
+    let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
         shutdown.await;
         tracing::info!("shutting down: refusing new calls, finishing calls in flight");
@@ -117,15 +241,38 @@ pub async fn run(
         reporter
             .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
             .await;
+        let _ = draining_tx.send(());
     };
 
-    tonic::transport::Server::builder()
+    let server = transport_builder(&config)
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(classifier)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal)
-        .await?;
+        .serve_with_incoming_shutdown(incoming, signal);
+    tokio::pin!(server);
+    let drain_timeout = async {
+        if draining_rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(config.drain_timeout).await;
+    };
+    tokio::select! {
+        result = &mut server => result?,
+        () = drain_timeout => {
+            tracing::warn!(
+                connections = connections.open(),
+                calls = connections.calls(),
+                "drain timeout ({} s): closing the connections still open",
+                config.drain_timeout.as_secs_f64()
+            );
+            connections.force_close();
+            match tokio::time::timeout(Duration::from_secs(5), &mut server).await {
+                Ok(result) => result?,
+                Err(_) => tracing::warn!("connections did not close; stopping anyway"),
+            }
+        }
+    }
     tracing::info!("khabar stopped");
     Ok(())
 }

@@ -1,222 +1,318 @@
-//! The `khabar.v1.Classifier` handlers: thin. Each converts and validates the request
-//! ([`super::convert`]), takes one snapshot of the rules, classifies on the blocking pool, and
-//! converts back. Errors go through the one `ClassifyError → Status` mapping ([`super::status`]).
+//! The `khabar.v1.Classifier` handlers: thin. Each validates the request ([`super::convert`]) on
+//! the async side (cheap, and a bad request needs no worker), takes one snapshot of the rules,
+//! and hands the classification to the worker pool ([`super::pool`]) with the call's deadline;
+//! a full queue is RESOURCE_EXHAUSTED at once. Errors go through the one mapping to status codes
+//! ([`super::status`]).
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
+use prost::Message as _;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
-use super::convert::{rules_info_to_pb, Limits};
-use super::status::document_error;
-use crate::model::{Classification, ClassifyError, Document};
+use super::convert::rules_info_to_pb;
+use super::guard::Deadline;
+use super::pool::{NotRun, Pool, Ticket};
+use super::rpc::{Decoded, RawBatch};
+use super::status::{document_error, CallError};
+use super::Config;
+use crate::model::{shown, ClassifyError, Document};
 use crate::pb;
-use crate::pb::classifier_server::Classifier as ClassifierRpc;
 use crate::reload::Engine;
 use crate::Classifier;
 
-/// The gRPC service.
+/// The gRPC service: the rules, the workers and the limits.
 #[derive(Clone, Debug)]
 pub struct ClassifierService {
     engine: Arc<Engine>,
-    limits: Limits,
+    pool: Pool,
+    config: Config,
 }
 
 impl ClassifierService {
-    /// A service classifying with `engine`'s current rules, within `limits`.
-    pub fn new(engine: Arc<Engine>, limits: Limits) -> ClassifierService {
-        ClassifierService { engine, limits }
+    /// A service classifying with `engine`'s current rules on `pool`, within `config`'s limits.
+    pub fn new(engine: Arc<Engine>, pool: Pool, config: Config) -> ClassifierService {
+        ClassifierService {
+            engine,
+            pool,
+            config,
+        }
+    }
+
+    /// The server's settings.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 }
 
 /// Converts, validates and size-checks one request.
-fn prepare(req: pb::ClassifyRequest, limits: &Limits) -> Result<Document, ClassifyError> {
-    let doc = Document::try_from(req)?;
-    doc.check(limits.max_text_bytes)?;
+fn prepare(req: Decoded<pb::ClassifyRequest>, config: &Config) -> Result<Document, ClassifyError> {
+    let doc = Document::try_from(req?)?;
+    doc.check(config.max_text_bytes)?;
     Ok(doc)
 }
 
-/// Classifies on the calling (blocking) thread; a panic becomes `Internal`, never a crash.
-fn classify_guarded(
+/// Classifies on the calling (worker) thread and converts the result; a panic becomes INTERNAL,
+/// logged without the article's text (a panic message may quote it), never a crash.
+fn classify_on_worker(
     classifier: &Classifier,
     doc: &Document,
-) -> Result<Classification, ClassifyError> {
-    match std::panic::catch_unwind(AssertUnwindSafe(|| classifier.classify(doc))) {
-        Ok(r) => r,
-        Err(p) => {
-            let what = p
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| p.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            tracing::error!(id = %doc.id, "classifier panicked: {what}");
-            Err(ClassifyError::Internal(format!(
-                "classifier panicked: {what}"
-            )))
+    config: &Config,
+) -> Result<pb::ClassifyResponse, CallError> {
+    let classified = std::panic::catch_unwind(AssertUnwindSafe(|| classifier.classify(doc)));
+    let classification = match classified {
+        Ok(r) => r?,
+        Err(_) => {
+            tracing::error!(
+                id = ?shown(&doc.id),
+                text_bytes = doc.text.len(),
+                title_bytes = doc.title.len(),
+                "the classifier panicked on a document (its message is in the panic log line)"
+            );
+            return Err(CallError::Panicked);
         }
-    }
-}
-
-/// Classifies one document on the blocking pool (classification is CPU work).
-async fn classify_blocking(
-    classifier: Arc<Classifier>,
-    doc: Document,
-) -> Result<Classification, ClassifyError> {
-    tokio::task::spawn_blocking(move || classify_guarded(&classifier, &doc))
-        .await
-        .unwrap_or_else(|e| {
-            Err(ClassifyError::Internal(format!(
-                "classification task failed: {e}"
-            )))
-        })
-}
-
-/// Classifies a batch in order on one snapshot, spread over the cores in contiguous chunks.
-async fn classify_batch(
-    classifier: Arc<Classifier>,
-    docs: Vec<Result<Document, ClassifyError>>,
-) -> Vec<Result<Classification, ClassifyError>> {
-    let n = docs.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |p| p.get())
-        .clamp(1, n);
-    let chunk = n.div_ceil(workers);
-    let mut docs = docs.into_iter();
-    let mut tasks = Vec::with_capacity(workers);
-    loop {
-        let part: Vec<_> = docs.by_ref().take(chunk).collect();
-        if part.is_empty() {
-            break;
-        }
-        let len = part.len();
-        let c = Arc::clone(&classifier);
-        let task = tokio::task::spawn_blocking(move || {
-            part.into_iter()
-                .map(|d| d.and_then(|d| classify_guarded(&c, &d)))
-                .collect::<Vec<_>>()
+    };
+    let response = pb::ClassifyResponse::from(classification);
+    let size = response.encoded_len();
+    if size > config.max_response_bytes {
+        return Err(CallError::ResponseTooLarge {
+            size,
+            limit: config.max_response_bytes,
         });
-        tasks.push((len, task));
     }
-    let mut out = Vec::with_capacity(n);
-    for (len, task) in tasks {
-        match task.await {
-            Ok(results) => out.extend(results),
-            Err(e) => out.extend((0..len).map(|_| {
-                Err(ClassifyError::Internal(format!(
-                    "classification task failed: {e}"
-                )))
-            })),
-        }
-    }
-    out
+    Ok(response)
 }
 
-#[tonic::async_trait]
-impl ClassifierRpc for ClassifierService {
-    async fn classify(
+/// Waits for a job of the pool until the call's deadline.
+async fn wait<T>(ticket: Ticket<T>, deadline: Option<Instant>) -> Result<T, CallError> {
+    let outcome = match deadline {
+        Some(d) => match tokio::time::timeout_at(d.into(), ticket).await {
+            Ok(outcome) => outcome,
+            Err(_) => return Err(CallError::DeadlineExceeded),
+        },
+        None => ticket.await,
+    };
+    match outcome {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(NotRun::Expired)) => Err(CallError::DeadlineExceeded),
+        Ok(Err(NotRun::Panicked)) => Err(CallError::Panicked),
+        Err(_) => Err(CallError::ShuttingDown),
+    }
+}
+
+fn deadline_of<T>(req: &Request<T>) -> Option<Instant> {
+    req.extensions().get::<Deadline>().map(|d| d.0)
+}
+
+fn elapsed_us(started: Instant) -> u64 {
+    started.elapsed().as_micros() as u64
+}
+
+impl ClassifierService {
+    /// One document, on a snapshot of the rules and a worker.
+    async fn classify_one(
         &self,
-        request: Request<pb::ClassifyRequest>,
+        req: Decoded<pb::ClassifyRequest>,
+        deadline: Option<Instant>,
+    ) -> Result<pb::ClassifyResponse, CallError> {
+        let doc = prepare(req, &self.config)?;
+        let classifier = self.engine.current();
+        let config = self.config;
+        let ticket = self.pool.try_run(1, deadline, move || {
+            classify_on_worker(&classifier, &doc, &config)
+        })?;
+        wait(ticket, deadline).await?
+    }
+
+    /// `Classify`.
+    pub async fn classify(
+        &self,
+        request: Request<Decoded<pb::ClassifyRequest>>,
     ) -> Result<Response<pb::ClassifyResponse>, Status> {
         let started = Instant::now();
+        let deadline = deadline_of(&request);
         let req = request.into_inner();
-        let (id, bytes) = (req.id.clone(), req.text.len());
-        let result = match prepare(req, &self.limits) {
-            Ok(doc) => classify_blocking(self.engine.current(), doc).await,
-            Err(e) => Err(e),
+        let (id, bytes) = match &req {
+            Ok(r) => (shown(&r.id), r.text.len()),
+            Err(_) => (String::new(), 0),
         };
-        match result {
-            Ok(c) => {
-                tracing::debug!(rpc = "Classify", %id, bytes, topics = c.topics.len(), entities = c.entities.len(), elapsed_us = started.elapsed().as_micros() as u64, "ok");
-                Ok(Response::new(c.into()))
+        match self.classify_one(req, deadline).await {
+            Ok(resp) => {
+                tracing::debug!(
+                    rpc = "Classify",
+                    id,
+                    bytes,
+                    topics = resp.topics.len(),
+                    entities = resp.entities.len(),
+                    elapsed_us = elapsed_us(started),
+                    "ok"
+                );
+                Ok(Response::new(resp))
             }
             Err(e) => {
-                tracing::debug!(rpc = "Classify", %id, bytes, error = %e, elapsed_us = started.elapsed().as_micros() as u64, "rejected");
-                Err(e.into())
+                let status = Status::from(e);
+                tracing::debug!(rpc = "Classify", id, bytes, code = ?status.code(), error = status.message(), elapsed_us = elapsed_us(started), "failed");
+                Err(status)
             }
         }
     }
 
-    async fn classify_batch(
+    /// `ClassifyBatch`: the documents are decoded, validated and classified on the workers in
+    /// contiguous chunks (one per worker), all queued together or refused together.
+    pub async fn classify_batch(
         &self,
-        request: Request<pb::ClassifyBatchRequest>,
+        request: Request<Decoded<RawBatch>>,
     ) -> Result<Response<pb::ClassifyBatchResponse>, Status> {
         let started = Instant::now();
-        let requests = request.into_inner().requests;
-        if requests.len() > self.limits.max_batch {
-            let e = ClassifyError::BatchTooLarge {
-                size: requests.len(),
-                limit: self.limits.max_batch,
-            };
-            tracing::debug!(rpc = "ClassifyBatch", size = requests.len(), error = %e, "rejected");
-            return Err(e.into());
+        let deadline = deadline_of(&request);
+        let result = self.batch(request.into_inner(), deadline).await;
+        match result {
+            Ok((resp, failed)) => {
+                tracing::debug!(
+                    rpc = "ClassifyBatch",
+                    size = resp.results.len(),
+                    failed,
+                    elapsed_us = elapsed_us(started),
+                    "ok"
+                );
+                Ok(Response::new(resp))
+            }
+            Err(e) => {
+                let status = Status::from(e);
+                tracing::debug!(rpc = "ClassifyBatch", code = ?status.code(), error = status.message(), elapsed_us = elapsed_us(started), "failed");
+                Err(status)
+            }
         }
-        let size = requests.len();
-        let docs: Vec<_> = requests
-            .into_iter()
-            .map(|r| prepare(r, &self.limits))
-            .collect();
-        let results = classify_batch(self.engine.current(), docs).await;
+    }
+
+    async fn batch(
+        &self,
+        raw: Decoded<RawBatch>,
+        deadline: Option<Instant>,
+    ) -> Result<(pb::ClassifyBatchResponse, usize), CallError> {
+        let requests = raw?.requests;
+        let n = requests.len();
+        if n > self.config.max_batch {
+            return Err(ClassifyError::BatchTooLarge {
+                size: n,
+                limit: self.config.max_batch,
+            }
+            .into());
+        }
+        let classifier = self.engine.current();
+        let workers = self.pool.stats().workers.clamp(1, n.max(1));
+        let chunk = n.div_ceil(workers).max(1);
+        let mut jobs = Vec::with_capacity(workers);
+        let mut requests = requests.into_iter().enumerate();
+        loop {
+            let part: Vec<_> = requests.by_ref().take(chunk).collect();
+            if part.is_empty() {
+                break;
+            }
+            let c = Arc::clone(&classifier);
+            let config = self.config;
+            jobs.push((part.len(), move || {
+                part.into_iter()
+                    .map(|(i, bytes)| {
+                        let req = pb::ClassifyRequest::decode(bytes).map_err(|e| {
+                            ClassifyError::InvalidArgument {
+                                field: "requests",
+                                message: format!(
+                                    "document {i} is not a valid khabar.v1.ClassifyRequest: {e}"
+                                ),
+                            }
+                        });
+                        let doc = prepare(req, &config)?;
+                        classify_on_worker(&c, &doc, &config)
+                    })
+                    .collect::<Vec<_>>()
+            }));
+        }
+        let sizes: Vec<usize> = jobs.iter().map(|(len, _)| *len).collect();
+        let tickets = self.pool.try_run_all(deadline, jobs)?;
+        let mut results = Vec::with_capacity(n);
+        for (ticket, len) in tickets.into_iter().zip(sizes) {
+            match wait(ticket, deadline).await {
+                Ok(part) => results.extend(part),
+                Err(CallError::Panicked) => {
+                    results.extend((0..len).map(|_| Err(CallError::Panicked)));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        // The response stays within --max-response-bytes: a result that does not fit any more is
+        // replaced by an error entry.
+        let limit = self.config.max_response_bytes;
+        let mut total = 0usize;
         let mut failed = 0usize;
         let results = results
             .into_iter()
             .enumerate()
-            .map(|(i, r)| pb::BatchResult {
-                index: i as u32,
-                result: Some(match r {
-                    Ok(c) => pb::batch_result::Result::Response(c.into()),
-                    Err(e) => {
-                        failed += 1;
-                        pb::batch_result::Result::Error(document_error(e))
-                    }
-                }),
+            .map(|(i, r)| {
+                let mut entry = pb::BatchResult {
+                    index: i as u32,
+                    result: Some(match r {
+                        Ok(c) => pb::batch_result::Result::Response(c),
+                        Err(e) => pb::batch_result::Result::Error(document_error(e)),
+                    }),
+                };
+                let size = entry.encoded_len();
+                let framed = 1 + prost::length_delimiter_len(size) + size;
+                if total + framed > limit {
+                    entry.result = Some(pb::batch_result::Result::Error(document_error(
+                        CallError::BatchResponseFull { size, limit },
+                    )));
+                }
+                if matches!(entry.result, Some(pb::batch_result::Result::Error(_))) {
+                    failed += 1;
+                }
+                let size = entry.encoded_len();
+                total += 1 + prost::length_delimiter_len(size) + size;
+                entry
             })
             .collect();
-        tracing::debug!(
-            rpc = "ClassifyBatch",
-            size,
-            failed,
-            elapsed_us = started.elapsed().as_micros() as u64,
-            "ok"
-        );
-        Ok(Response::new(pb::ClassifyBatchResponse { results }))
+        Ok((pb::ClassifyBatchResponse { results }, failed))
     }
 
-    type ClassifyStreamStream = ReceiverStream<Result<pb::ClassifyResponse, Status>>;
-
-    async fn classify_stream(
+    /// `ClassifyStream`: one document at a time, in order; a bad or refused document gets its
+    /// error in place and the stream goes on; the stream ends at its deadline.
+    pub fn classify_stream(
         &self,
-        request: Request<Streaming<pb::ClassifyRequest>>,
-    ) -> Result<Response<Self::ClassifyStreamStream>, Status> {
+        request: Request<Streaming<Decoded<pb::ClassifyRequest>>>,
+    ) -> Response<ReceiverStream<Result<pb::ClassifyResponse, Status>>> {
+        let deadline = deadline_of(&request);
         let mut inbound = request.into_inner();
-        let (tx, rx) = tokio::sync::mpsc::channel(16);
-        let engine = Arc::clone(&self.engine);
-        let limits = self.limits;
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let me = self.clone();
         tokio::spawn(async move {
             let started = Instant::now();
             let (mut count, mut failed) = (0usize, 0usize);
             loop {
-                let req = match inbound.message().await {
+                let next = match deadline {
+                    Some(d) => tokio::time::timeout_at(d.into(), inbound.message())
+                        .await
+                        .unwrap_or_else(|_| Err(CallError::DeadlineExceeded.into())),
+                    None => inbound.message().await,
+                };
+                let req = match next {
                     Ok(Some(req)) => req,
                     Ok(None) => break,
                     Err(status) => {
-                        tracing::debug!(rpc = "ClassifyStream", error = %status, "inbound stream failed");
+                        tracing::debug!(rpc = "ClassifyStream", code = ?status.code(), error = status.message(), "inbound stream ended");
                         let _ = tx.send(Err(status)).await;
                         break;
                     }
                 };
                 count += 1;
-                let id = req.id.clone();
-                let result = match prepare(req, &limits) {
-                    Ok(doc) => classify_blocking(engine.current(), doc).await,
-                    Err(e) => Err(e),
-                };
-                let resp = match result {
-                    Ok(c) => c.into(),
+                let id = req.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+                let resp = match me.classify_one(req, deadline).await {
+                    Ok(resp) => resp,
+                    Err(CallError::DeadlineExceeded) => {
+                        let _ = tx.send(Err(CallError::DeadlineExceeded.into())).await;
+                        break;
+                    }
                     Err(e) => {
                         failed += 1;
                         pb::ClassifyResponse {
@@ -234,17 +330,19 @@ impl ClassifierRpc for ClassifierService {
                 rpc = "ClassifyStream",
                 count,
                 failed,
-                elapsed_us = started.elapsed().as_micros() as u64,
+                elapsed_us = elapsed_us(started),
                 "done"
             );
         });
-        Ok(Response::new(ReceiverStream::new(rx)))
+        Response::new(ReceiverStream::new(rx))
     }
 
-    async fn get_rules(
+    /// `GetRules`.
+    pub fn get_rules(
         &self,
-        _request: Request<pb::GetRulesRequest>,
+        request: Request<Decoded<pb::GetRulesRequest>>,
     ) -> Result<Response<pb::GetRulesResponse>, Status> {
+        request.into_inner().map_err(CallError::from)?;
         let (classifier, last_error) = self.engine.snapshot();
         let info = rules_info_to_pb(classifier.info(), last_error);
         tracing::debug!(rpc = "GetRules", version = %info.version, "ok");

@@ -6,7 +6,8 @@
 //! | `cli` | `khabar classify` (one document, `--jsonl` bulk) against the server's answers |
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown (calls in flight finish, health turns NOT_SERVING, new calls are refused) |
-//! | `reload` | hot reload under load (good, bad, good), `--watch` |
+//! | `hostile` | socket options, message limits, stalled messages, idle connections, full queue, deadlines, undecodable messages, drain timeout |
+//! | `reload` | hot reload under load (good, bad, good), hostile rule directories, rewrites during a reload, `--watch` (edits, swapped `..data` link, replaced directory) |
 //! | `entities` | `tests/data/entities.toml`, one row per entity rule (clitics, triggers, propagation, blockers), and whole-document cases |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
 //! | `properties` | proptest: no panics, exact spans in every unit |
@@ -16,6 +17,7 @@
 mod cli;
 mod entities;
 mod golden;
+mod hostile;
 mod properties;
 mod reload;
 mod rules;

@@ -212,3 +212,251 @@ async fn watch_needs_a_directory() {
     ));
     assert!(engine.watch(Duration::from_millis(100)).is_err());
 }
+
+#[tokio::test]
+async fn hostile_entries_are_clear_errors_and_the_old_rules_keep_serving() {
+    use std::os::unix::fs::symlink;
+    let (dir, server) = server_on_temp_rules().await;
+    let mut client = server.client().await;
+    let v0 = support::rules_info(&mut client).await.version;
+    let fifo = dir.path().join("topics/fifo.toml");
+    let make_fifo = || {
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    };
+    /// (entry, how to make it, the error expected).
+    type Case<'a> = (&'a str, Box<dyn Fn() + 'a>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "gazetteer/loop",
+            Box::new(|| symlink("..", dir.path().join("gazetteer/loop")).unwrap()),
+            "gazetteer/loop:0: symlink loop",
+        ),
+        (
+            "self.tsv",
+            Box::new(|| symlink("self.tsv", dir.path().join("self.tsv")).unwrap()),
+            "self.tsv:0: symlink loop",
+        ),
+        (
+            "topics/fifo.toml",
+            Box::new(make_fifo),
+            "topics/fifo.toml:0: not a regular file (a FIFO)",
+        ),
+        (
+            "gazetteer/zero.tsv",
+            Box::new(|| symlink("/dev/zero", dir.path().join("gazetteer/zero.tsv")).unwrap()),
+            "gazetteer/zero.tsv:0: not a regular file (a character device)",
+        ),
+    ];
+    for (entry, make, expected) in cases {
+        make();
+        let errors = tokio::time::timeout(Duration::from_secs(60), server.engine.reload())
+            .await
+            .unwrap_or_else(|_| panic!("{entry}: the reload does not hang"))
+            .expect_err(entry);
+        assert!(errors.to_string().contains(expected), "{entry}: {errors}");
+        let info = support::rules_info(&mut client).await;
+        assert_eq!(info.version, v0, "{entry}: the old rules keep serving");
+        assert!(info.last_reload_error.contains(expected), "{info:?}");
+        client.classify(req("x", "روسيا")).await.unwrap();
+        std::fs::remove_file(dir.path().join(entry)).unwrap();
+    }
+    assert_eq!(server.engine.reload().await.unwrap(), v0);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn errors_of_files_outside_the_directory_are_not_shown_to_clients() {
+    let (dir, server) = server_on_temp_rules().await;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "password = hunter2 = =\n").unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("topics/zz.toml")).unwrap();
+    let errors = server.engine.reload().await.expect_err("not TOML");
+    assert!(errors.to_string().contains("topics/zz.toml:"), "{errors}");
+    assert!(!errors.to_string().contains("hunter2"), "{errors}");
+    let mut client = server.client().await;
+    let info = support::rules_info(&mut client).await;
+    assert!(info
+        .last_reload_error
+        .contains("outside the rules directory"));
+    assert!(!info.last_reload_error.contains("hunter2"));
+    server.stop().await;
+}
+
+/// A rules directory laid out as a Kubernetes ConfigMap volume: the data in `..<name>/`, the
+/// `..data` link to it, and every visible entry a link through `..data`.
+struct ConfigMapDir {
+    root: tempfile::TempDir,
+    /// Rule versions of the data directories, by name.
+    versions: Vec<(String, String)>,
+}
+
+impl ConfigMapDir {
+    /// `n` data directories: the embedded rules with a comment naming the generation added to
+    /// two files (so a mix of two generations has a version of its own).
+    fn new(n: usize) -> ConfigMapDir {
+        let root = tempfile::tempdir().unwrap();
+        let mut versions = Vec::new();
+        for g in 0..n {
+            let name = format!("..gen_{g}");
+            let data = root.path().join(&name);
+            write_embedded_rules(&data);
+            append_comment(&editable_rule_file(&data), &format!("generation {g}"));
+            append_comment(
+                &data.join("topics/11000000-politics-government.toml"),
+                &format!("generation {g}"),
+            );
+            versions.push((name, version_of_dir(&data)));
+        }
+        std::os::unix::fs::symlink(&versions[0].0, root.path().join("..data")).unwrap();
+        for entry in std::fs::read_dir(root.path().join(&versions[0].0)).unwrap() {
+            let name = entry.unwrap().file_name();
+            let target = std::path::Path::new("..data").join(&name);
+            std::os::unix::fs::symlink(target, root.path().join(&name)).unwrap();
+        }
+        ConfigMapDir { root, versions }
+    }
+
+    /// Points `..data` at generation `g` in one atomic rename, as the kubelet does.
+    fn swap_to(&self, g: usize) {
+        let tmp = self.root.path().join("..data_tmp");
+        let _ = std::fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(&self.versions[g].0, &tmp).unwrap();
+        std::fs::rename(&tmp, self.root.path().join("..data")).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_during_rapid_rewrites_never_serves_a_set_that_was_not_on_disk() {
+    let cm = ConfigMapDir::new(4);
+    let on_disk: BTreeSet<String> = cm.versions.iter().map(|(_, v)| v.clone()).collect();
+    assert_eq!(on_disk.len(), 4);
+    let source = RulesSource::Dir(cm.root.path().to_path_buf());
+    let engine = Arc::new(
+        tokio::task::spawn_blocking(move || Engine::load(source))
+            .await
+            .unwrap()
+            .unwrap(),
+    );
+    assert!(on_disk.contains(&engine.current().info().version));
+    let cm = Arc::new(cm);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (cm, stop) = (Arc::clone(&cm), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let mut swaps = 0usize;
+            while !stop.load(Ordering::SeqCst) {
+                cm.swap_to(swaps % 4);
+                swaps += 1;
+                std::thread::sleep(Duration::from_micros(300));
+            }
+            swaps
+        })
+    };
+    // Snapshots straight from the reader, then reloads through the engine.
+    let (mut read, mut retried_out) = (0, 0);
+    for _ in 0..200 {
+        match khabar::rules::read::read_snapshot(cm.root.path()) {
+            Ok(s) => {
+                let v = khabar::rules::version_of(&s.files);
+                assert!(
+                    on_disk.contains(&v),
+                    "read a set that was never on disk: {v}"
+                );
+                read += 1;
+            }
+            Err(e) => {
+                assert!(e.to_string().contains("kept changing"), "{e}");
+                retried_out += 1;
+            }
+        }
+    }
+    let mut served = BTreeSet::new();
+    for _ in 0..6 {
+        if let Ok(v) = engine.reload().await {
+            served.insert(v);
+        }
+        let v = engine.current().info().version.clone();
+        assert!(
+            on_disk.contains(&v),
+            "served a set that was never on disk: {v}"
+        );
+    }
+    stop.store(true, Ordering::SeqCst);
+    let swaps = writer.join().unwrap();
+    assert!(swaps > 100, "the writer swapped {swaps} times");
+    assert!(read > 0, "every read gave up ({retried_out})");
+    assert!(served.is_subset(&on_disk), "{served:?}");
+}
+
+/// Waits until `GetRules` reports `version` (at most 20 s).
+async fn wait_for_version(
+    client: &mut khabar::pb::classifier_client::ClassifierClient<tonic::transport::Channel>,
+    version: &str,
+    what: &str,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = support::rules_info(client).await.version;
+        if v == version {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: --watch did not reload within 20 s (still {v}, want {version})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn watch_follows_a_swapped_data_link() {
+    let cm = ConfigMapDir::new(3);
+    let source = RulesSource::Dir(cm.root.path().to_path_buf());
+    let engine = tokio::task::spawn_blocking(move || Engine::load(source))
+        .await
+        .unwrap()
+        .unwrap();
+    let server = TestServer::start_with(Arc::new(engine), Config::default()).await;
+    let _watch = server.engine.watch(Duration::from_millis(100)).unwrap();
+    let mut client = server.client().await;
+    assert_eq!(
+        support::rules_info(&mut client).await.version,
+        cm.versions[0].1
+    );
+    for g in [1, 2, 0] {
+        cm.swap_to(g);
+        wait_for_version(&mut client, &cm.versions[g].1, &format!("swap to {g}")).await;
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn watch_follows_a_replaced_directory() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("rules");
+    write_embedded_rules(&dir);
+    let source = RulesSource::Dir(dir.clone());
+    let engine = tokio::task::spawn_blocking(move || Engine::load(source))
+        .await
+        .unwrap()
+        .unwrap();
+    let server = TestServer::start_with(Arc::new(engine), Config::default()).await;
+    let _watch = server.engine.watch(Duration::from_millis(100)).unwrap();
+    let mut client = server.client().await;
+
+    let next = parent.path().join("rules.next");
+    write_embedded_rules(&next);
+    append_comment(&editable_rule_file(&next), "the replacement");
+    let expected = version_of_dir(&next);
+    std::fs::rename(&dir, parent.path().join("rules.old")).unwrap();
+    std::fs::rename(&next, &dir).unwrap();
+    wait_for_version(&mut client, &expected, "directory replaced").await;
+    // The watch moved to the new directory: an edit there is seen too.
+    append_comment(&editable_rule_file(&dir), "an edit of the replacement");
+    let expected = version_of_dir(&dir);
+    wait_for_version(&mut client, &expected, "edit after the replacement").await;
+    server.stop().await;
+}

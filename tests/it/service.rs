@@ -436,6 +436,7 @@ async fn client_mistakes_are_invalid_argument() {
     let config = Config {
         max_text_bytes: 1000,
         max_batch: 4,
+        ..Config::default()
     };
     let server = TestServer::start_with(support::shared_engine(), config).await;
     let mut client = server.client().await;

@@ -56,14 +56,25 @@ impl TestServer {
 
     /// Any engine and limits.
     pub async fn start_with(engine: Arc<Engine>, config: Config) -> TestServer {
+        let pool = server::Pool::new(config.worker_count(), config.queue_capacity()).unwrap();
+        TestServer::start_with_pool(engine, pool, config).await
+    }
+
+    /// Any engine, worker pool and limits (the test can occupy the pool's workers).
+    pub async fn start_with_pool(
+        engine: Arc<Engine>,
+        pool: server::Pool,
+        config: Config,
+    ) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(
+        let handle = tokio::spawn(server::serve(
             listener,
             Arc::clone(&engine),
+            pool,
             config,
             async move {
                 let _ = rx.await;
@@ -97,10 +108,15 @@ impl TestServer {
     /// Signals shutdown and waits for the server to stop (at most 10 s).
     pub async fn stop(mut self) {
         self.signal_shutdown();
+        self.wait_stopped(Duration::from_secs(10)).await;
+    }
+
+    /// Waits for the server to stop by itself (shutdown already signalled), at most `limit`.
+    pub async fn wait_stopped(&mut self, limit: Duration) {
         let handle = self.handle.take().unwrap();
-        tokio::time::timeout(Duration::from_secs(10), handle)
+        tokio::time::timeout(limit, handle)
             .await
-            .expect("server stops within 10 s")
+            .unwrap_or_else(|_| panic!("server stops within {limit:?}"))
             .expect("server task does not panic")
             .expect("server stops without error");
     }

@@ -1,0 +1,199 @@
+//! The `khabar.v1.Classifier` routes, written out rather than generated, for three things the
+//! generated server cannot do:
+//!
+//! * **a message limit per method** (the generated server has one for all four): Classify and
+//!   ClassifyStream [`Config::max_message_bytes`], ClassifyBatch `--max-batch-bytes`;
+//! * **decode errors are the client's** (INVALID_ARGUMENT), where tonic's prost codec says
+//!   INTERNAL: the decoder hands the handlers `Result<message, ClassifyError>`, so a stream
+//!   message that does not decode gets an error response and the stream goes on;
+//! * **a batch decoded document by document**: [`RawBatch`] reads `requests` as raw bytes (the
+//!   same wire format as `repeated ClassifyRequest`), and each document is decoded on its own on
+//!   a worker, so one undecodable document gets an error entry and the others are answered.
+//!
+//! Compression, when added, belongs in [`grpc`] (the one place a method's codec is set up).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use prost::bytes::Buf as _;
+use tonic::body::Body;
+use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder};
+use tonic::codegen::BoxFuture;
+use tonic::server::{Grpc, NamedService};
+use tonic::Status;
+use tower_service::Service;
+
+use super::guard::SMALL_MESSAGE_BYTES;
+use super::service::ClassifierService;
+use super::{Config, SERVICE_NAME};
+use crate::model::ClassifyError;
+
+/// A request message as the handlers get it: decoded, or why not (INVALID_ARGUMENT).
+pub type Decoded<T> = Result<T, ClassifyError>;
+
+/// `ClassifyBatchRequest` with its documents still encoded (field 1, `repeated
+/// ClassifyRequest requests`, read as `repeated bytes`).
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct RawBatch {
+    /// The encoded `ClassifyRequest`s, in order.
+    #[prost(bytes = "bytes", repeated, tag = "1")]
+    pub requests: Vec<prost::bytes::Bytes>,
+}
+
+/// The classifier's routes, a tonic service next to health and reflection.
+#[derive(Clone, Debug)]
+pub struct ClassifierRoutes {
+    service: Arc<ClassifierService>,
+}
+
+impl ClassifierRoutes {
+    /// Routes to `service`.
+    pub fn new(service: ClassifierService) -> ClassifierRoutes {
+        ClassifierRoutes {
+            service: Arc::new(service),
+        }
+    }
+}
+
+impl NamedService for ClassifierRoutes {
+    const NAME: &'static str = SERVICE_NAME;
+}
+
+/// A method's codec and limits: requests decoded leniently, at most `max_request` bytes;
+/// responses encoded with prost, at most `--max-response-bytes` (tonic's own limits, behind the
+/// guard's and the handlers' checks, which give the clearer messages).
+fn grpc<E, D>(config: &Config, max_request: usize) -> Grpc<LenientCodec<E, D>>
+where
+    E: prost::Message + Send + 'static,
+    D: prost::Message + Default + Send + 'static,
+{
+    Grpc::new(LenientCodec(PhantomData))
+        .max_decoding_message_size(max_request)
+        .max_encoding_message_size(
+            config
+                .max_response_bytes
+                .saturating_add(super::MESSAGE_MARGIN_BYTES),
+        )
+}
+
+impl Service<http::Request<Body>> for ClassifierRoutes {
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<http::Response<Body>, Infallible>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let s = Arc::clone(&self.service);
+        let config = *s.config();
+        match req.uri().path() {
+            "/khabar.v1.Classifier/Classify" => Box::pin(async move {
+                let handler = Handler(move |r| {
+                    let s = Arc::clone(&s);
+                    async move { s.classify(r).await }
+                });
+                Ok(grpc(&config, config.max_message_bytes())
+                    .unary(handler, req)
+                    .await)
+            }),
+            "/khabar.v1.Classifier/ClassifyBatch" => Box::pin(async move {
+                let handler = Handler(move |r| {
+                    let s = Arc::clone(&s);
+                    async move { s.classify_batch(r).await }
+                });
+                Ok(grpc(&config, config.max_batch_bytes)
+                    .unary(handler, req)
+                    .await)
+            }),
+            "/khabar.v1.Classifier/ClassifyStream" => Box::pin(async move {
+                let handler = Handler(move |r| std::future::ready(Ok(s.classify_stream(r))));
+                Ok(grpc(&config, config.max_message_bytes())
+                    .streaming(handler, req)
+                    .await)
+            }),
+            "/khabar.v1.Classifier/GetRules" => Box::pin(async move {
+                let handler = Handler(move |r| std::future::ready(s.get_rules(r)));
+                Ok(grpc(&config, SMALL_MESSAGE_BYTES).unary(handler, req).await)
+            }),
+            _ => Box::pin(async move {
+                Ok(Status::unimplemented(format!(
+                    "unknown method {}",
+                    crate::model::shown(req.uri().path())
+                ))
+                .into_http())
+            }),
+        }
+    }
+}
+
+/// A closure as the tower service tonic's `Grpc` calls (unary or streaming).
+struct Handler<F>(F);
+
+impl<F, Fut, Req, Resp> Service<tonic::Request<Req>> for Handler<F>
+where
+    F: FnMut(tonic::Request<Req>) -> Fut,
+    Fut: Future<Output = Result<tonic::Response<Resp>, Status>>,
+{
+    type Response = tonic::Response<Resp>;
+    type Error = Status;
+    type Future = Fut;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Status>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: tonic::Request<Req>) -> Fut {
+        (self.0)(req)
+    }
+}
+
+/// Encodes `E` with prost; decodes `D` into [`Decoded<D>`], never failing the call itself.
+struct LenientCodec<E, D>(PhantomData<fn() -> (E, D)>);
+
+impl<E, D> Codec for LenientCodec<E, D>
+where
+    E: prost::Message + Send + 'static,
+    D: prost::Message + Default + Send + 'static,
+{
+    type Encode = E;
+    type Decode = Decoded<D>;
+    type Encoder = tonic_prost::ProstEncoder<E>;
+    type Decoder = LenientDecoder<D>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        tonic_prost::ProstEncoder::default()
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        LenientDecoder(PhantomData)
+    }
+}
+
+/// See [`LenientCodec`].
+struct LenientDecoder<D>(PhantomData<fn() -> D>);
+
+impl<D: prost::Message + Default> Decoder for LenientDecoder<D> {
+    type Item = Decoded<D>;
+    type Error = Status;
+
+    fn decode(&mut self, buf: &mut DecodeBuf<'_>) -> Result<Option<Decoded<D>>, Status> {
+        let decoded = D::decode(&mut *buf);
+        // A failed decode may stop midway: the rest of the message must go, or the next
+        // message of a stream would start inside this one.
+        let rest = buf.remaining();
+        buf.advance(rest);
+        Ok(Some(decoded.map_err(|e| ClassifyError::InvalidArgument {
+            field: "request",
+            message: format!("not a valid message of this method: {e}"),
+        })))
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::default()
+    }
+}
