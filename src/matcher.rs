@@ -771,4 +771,66 @@ mod tests {
     );
     t!(term_ta_marbuta, TERMS, Mode::Term, "القمة", [("قمة", 2)]);
     t!(term_not_article_in_names, TERMS, Mode::Name, "العقوبات", []);
+
+    /// Runs term patterns built by `f` over `text`; returns the original text of every hit.
+    fn run_terms(pats: Vec<Pattern>, text: &str) -> Vec<String> {
+        let m = Matcher::new(&pats, Mode::Term);
+        let nt = NormText::new(text);
+        let mut hits = Vec::new();
+        m.find(&nt, text, &mut hits);
+        hits.iter()
+            .map(|h| text[nt.orig_range(text, h.norm.clone())].to_owned())
+            .collect()
+    }
+
+    fn written(form: &str, stem: bool) -> Pattern {
+        Pattern {
+            exact: Some(form.to_owned()),
+            written: true,
+            ..Pattern::new(normalize_form(form), stem, None, 0)
+        }
+    }
+
+    #[test]
+    fn as_written_keeps_hamza_and_ta_marbuta() {
+        let text = "وقف أمام الإمامِ وإمامة المسجد، وعمره ستون وأدى العمرة";
+        assert_eq!(run_terms(vec![written("إمام", false)], text), ["إمامِ"]);
+        assert_eq!(
+            run_terms(vec![written("إمام", true)], text),
+            ["إمامِ", "إمامة"]
+        );
+        assert_eq!(run_terms(vec![written("عمرة", false)], text), ["عمرة"]);
+        // Without the flag the folded forms collide.
+        let loose = Pattern::new(normalize_form("عمرة"), false, None, 0);
+        assert_eq!(run_terms(vec![loose], text), ["عمره", "عمرة"]);
+        assert_eq!(run_terms(vec![written("AI", false)], "ai and AI"), ["AI"]);
+    }
+
+    #[test]
+    fn as_written_compares_letters_only() {
+        assert!(as_written("إمامُ", "إمام", false, false));
+        assert!(!as_written("أمام", "إمام", false, false));
+        assert!(as_written("إمامة", "إمام", true, false));
+        assert!(!as_written("إمامة", "إمام", false, false));
+        assert!(as_written("على  مدار", "على مدار", false, false));
+        assert!(as_written("لكرملين", "الكرملين", false, true));
+    }
+
+    #[test]
+    fn stem_bounds_letters_after_the_stem() {
+        let p = |min, max| Pattern {
+            extra: (min, max),
+            ..Pattern::new(normalize_form("طبي"), true, None, 0)
+        };
+        let text = "طبي طبية الطبيين طبيعية";
+        assert_eq!(run_terms(vec![p(0, 2)], text), ["طبي", "طبية", "طبيين"]);
+        assert_eq!(run_terms(vec![p(1, 1)], text), ["طبية"]);
+        assert_eq!(
+            run_terms(
+                vec![Pattern::new(normalize_form("طبي"), true, None, 0)],
+                text
+            ),
+            ["طبي", "طبية", "طبيين", "طبيعية"]
+        );
+    }
 }

@@ -1,11 +1,15 @@
 //! Topic scoring: weighted terms and entity signals → IPTC topics with evidence.
 //!
-//! For each topic, every term adds its weight for its first occurrence and half as much for each
-//! repeat (w, w/2, w/4, ...); occurrences in the title or the lead count 1.5×; mentions of the
-//! topic's entities add their weight the same way. `score = 1 - exp(-sum)`, in [0, 1). A topic is
-//! emitted when its score reaches its threshold, one of its `require` terms fired (if it has
-//! any) and none of its `exclude` terms did. An emitted topic implies its ancestors, which get at
-//! least its score. Boilerplate never counts.
+//! For each topic rule, every term adds its weight for its first occurrence, half and a quarter
+//! for two repeats, nothing after; occurrences in the title count 2×, in the lead 1.5×; mentions of
+//! the topic's entities add their weight the same way; `not` phrases drop the hits they overlap.
+//! A top-level topic sums the evidence of its whole subtree (each span once, at the highest weight
+//! of its string in the subtree). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
+//! scores `(1 − e^−E_sub) × (E_top / total)^(1/3)`, at most its top's score (DESIGN.md "Topic
+//! scoring"). A topic is emitted when its score reaches its threshold, one of its `require`
+//! terms fired (if it has any) and none of its `exclude` terms did; the top-level topic with the
+//! most evidence is always emitted. An emitted topic implies its ancestors, which get at least
+//! its score. Boilerplate never counts.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
@@ -413,13 +417,6 @@ impl TopicEngine {
         // Scores: how much evidence a topic has, times the cube root of its top-level
         // topic's share of the document's evidence.
         let total: f64 = agg.iter().sum();
-        if std::env::var_os("KHABAR_TOPIC_DEBUG").is_some() {
-            for (j, t) in self.tops.iter().enumerate() {
-                if agg[j] > 0.0 {
-                    eprintln!("DEBUG {} {:.3} share {:.3}", t.id, agg[j], agg[j] / total);
-                }
-            }
-        }
         let share = |top: u32| {
             if total > 0.0 {
                 (agg[top as usize] / total).cbrt()
