@@ -16,6 +16,12 @@
 //!   right after a clitic ending in ل: "للكرملين" → hit "لكرملين", from the second ل (the gold
 //!   convention). Spans never include the clitic.
 //! * A case-sensitive form (`=US`) is accepted only when the original text equals it exactly.
+//!   A form matched *as written* (topic terms written `=إمام`) is compared with the original
+//!   letter by letter, diacritics, tatweel and invisible marks skipped, whitespace runs read as one
+//!   space: hamza, ta marbuta, alef maqsura and Latin case must be as in the form, and a stem
+//!   only compares its own letters ("=إمام*" accepts "إمامة", not "أمامه").
+//! * A stem may bound the letters that follow it in the token ([`Pattern::extra`]): "طب*" with
+//!   at most two more letters matches "طبية", not "طبيعية".
 
 use std::ops::Range;
 
@@ -39,8 +45,14 @@ pub struct Pattern {
     pub norm: String,
     /// Matches a token prefix (stem) instead of whole tokens.
     pub stem: bool,
-    /// When set, the original text must equal this exactly.
+    /// When set, the original text must equal this exactly (or as written: [`Pattern::written`]).
     pub exact: Option<String>,
+    /// `exact` is compared as written rather than byte for byte: diacritics, tatweel and invisible
+    /// marks skipped, whitespace runs read as one space, and a stem compares only its own letters.
+    pub written: bool,
+    /// For a stem, the least and the most letters (characters of the normalized text) that may
+    /// follow it in the token: `(0, u8::MAX)` is no bound.
+    pub extra: (u8, u8),
     /// Caller's value, returned with every hit.
     pub payload: u32,
     /// Which group the pattern belongs to (index into the groups given to
@@ -55,11 +67,22 @@ impl Pattern {
             norm,
             stem,
             exact,
+            written: false,
+            extra: NO_BOUND,
             payload,
             group: 0,
         }
     }
 }
+
+impl Default for Pattern {
+    fn default() -> Pattern {
+        Pattern::new(String::new(), false, None, 0)
+    }
+}
+
+/// [`Pattern::extra`] of a pattern without a bound on the letters after a stem.
+pub const NO_BOUND: (u8, u8) = (0, u8::MAX);
 
 /// How the hits of one group of patterns are matched and reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,9 +100,17 @@ struct Entry {
     /// Index into [`Matcher::exacts`] of the text the original must equal, or [`NO_EXACT`].
     exact: u32,
     group: u8,
-    /// Compiled without the alef of ال: valid only after a clitic ending in ل.
-    lil: bool,
+    /// [`LIL`] and [`WRITTEN`].
+    flags: u8,
+    /// [`Pattern::extra`] (checked on stems only).
+    min_extra: u8,
+    max_extra: u8,
 }
+
+/// [`Entry::flags`]: compiled without the alef of ال, valid only after a clitic ending in ل.
+const LIL: u8 = 1;
+/// [`Entry::flags`]: the exact text is compared as written ([`Pattern::written`]).
+const WRITTEN: u8 = 2;
 
 /// The first 16 bytes of `s`, zero-padded, as a big-endian number: comparing these orders
 /// strings as their bytes do, except between strings that share their first 16 bytes.
@@ -174,11 +205,13 @@ impl Matcher {
                 exacts.push(x.into());
                 (exacts.len() - 1) as u32
             });
-            let entry = |lil| Entry {
+            let entry = |lil: bool| Entry {
                 payload: p.payload,
                 exact,
                 group: p.group,
-                lil,
+                flags: if lil { LIL } else { 0 } | if p.written { WRITTEN } else { 0 },
+                min_extra: p.extra.0,
+                max_extra: p.extra.1,
             };
             let span = |buf: &mut String, prefix: &str, norm: &str| {
                 let start = buf.len() as u32;
@@ -203,10 +236,18 @@ impl Matcher {
             *prefix = prefix_key(text(r));
         }
         let exact = |e: &Entry| exact_str(&exacts, e);
-        // Strings in byte order, then entries in (group, lil, exact, payload) order. The cached
+        // Strings in byte order, then entries in (group, flags, exact, payload) order. The cached
         // prefixes order most pairs without reading the strings.
-        let key =
-            |(_, r, e): &(u128, Range<u32>, Entry)| (text(r), e.group, e.lil, exact(e), e.payload);
+        let key = |(_, r, e): &(u128, Range<u32>, Entry)| {
+            (
+                text(r),
+                e.group,
+                e.flags,
+                exact(e),
+                e.payload,
+                (e.min_extra, e.max_extra),
+            )
+        };
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| key(a).cmp(&key(b))));
         all.dedup_by(|a, b| key(a) == key(b));
         let mut strings: Vec<(bool, Range<u32>)> = Vec::new();
@@ -300,12 +341,29 @@ impl Matcher {
         if end <= s {
             end = e;
         }
+        // Letters after a stem, counted only when an entry bounds them.
+        let mut after: Option<usize> = None;
         for entry in &self.entries[range.start as usize..range.end as usize] {
             let mode = self.groups[entry.group as usize].mode;
-            if prefix_ok(prefix, entry.lil, mode)
-                && exact_str(&self.exacts, entry)
-                    .is_none_or(|x| orig.get(nt.orig_range(orig, s..end)) == Some(x))
-            {
+            let lil = entry.flags & LIL != 0;
+            if !prefix_ok(prefix, lil, mode) {
+                continue;
+            }
+            if *stem && (entry.min_extra, entry.max_extra) != NO_BOUND {
+                let n = *after.get_or_insert_with(|| nt.text[e.min(end)..end].chars().count());
+                if n < usize::from(entry.min_extra) || n > usize::from(entry.max_extra) {
+                    continue;
+                }
+            }
+            let exact_ok = exact_str(&self.exacts, entry).is_none_or(|x| {
+                let span = orig.get(nt.orig_range(orig, s..end));
+                if entry.flags & WRITTEN != 0 {
+                    span.is_some_and(|o| as_written(o, x, *stem, lil))
+                } else {
+                    span == Some(x)
+                }
+            });
+            if exact_ok {
                 out[entry.group as usize].push(Hit {
                     norm: s..end,
                     payload: entry.payload,
@@ -314,6 +372,43 @@ impl Matcher {
             }
         }
     }
+}
+
+/// Whether the original span `orig` reads `form` as written: letter for letter, with diacritics,
+/// tatweel and invisible marks skipped on both sides and any whitespace run read as one space.
+/// A `stem` form needs only to start the span; a `lil` span ("لكرملين" of "للكرملين") lacks the
+/// alef that starts the form.
+pub fn as_written(orig: &str, form: &str, stem: bool, lil: bool) -> bool {
+    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+        let mut space = false;
+        s.chars()
+            .filter(|c| !crate::text::fold::is_dropped(*c))
+            .filter_map(move |c| {
+                if c.is_whitespace() {
+                    let first = !space;
+                    space = true;
+                    first.then_some(' ')
+                } else {
+                    space = false;
+                    Some(c)
+                }
+            })
+    }
+    let mut form = letters(form).peekable();
+    if lil
+        && form
+            .peek()
+            .is_some_and(|c| matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'ٱ'))
+    {
+        form.next();
+    }
+    let mut o = letters(orig);
+    for f in form {
+        if o.next() != Some(f) {
+            return false;
+        }
+    }
+    stem || o.next().is_none()
 }
 
 /// Keeps, from `hits[first..]` sorted by start then longest, the leftmost-longest
@@ -644,4 +739,66 @@ mod tests {
     );
     t!(term_ta_marbuta, TERMS, Mode::Term, "القمة", [("قمة", 2)]);
     t!(term_not_article_in_names, TERMS, Mode::Name, "العقوبات", []);
+
+    /// Runs term patterns built by `f` over `text`; returns the original text of every hit.
+    fn run_terms(pats: Vec<Pattern>, text: &str) -> Vec<String> {
+        let m = Matcher::new(&pats, Mode::Term);
+        let nt = NormText::new(text);
+        let mut hits = Vec::new();
+        m.find(&nt, text, &mut hits);
+        hits.iter()
+            .map(|h| text[nt.orig_range(text, h.norm.clone())].to_owned())
+            .collect()
+    }
+
+    fn written(form: &str, stem: bool) -> Pattern {
+        Pattern {
+            exact: Some(form.to_owned()),
+            written: true,
+            ..Pattern::new(normalize_form(form), stem, None, 0)
+        }
+    }
+
+    #[test]
+    fn as_written_keeps_hamza_and_ta_marbuta() {
+        let text = "وقف أمام الإمامِ وإمامة المسجد، وعمره ستون وأدى العمرة";
+        assert_eq!(run_terms(vec![written("إمام", false)], text), ["إمامِ"]);
+        assert_eq!(
+            run_terms(vec![written("إمام", true)], text),
+            ["إمامِ", "إمامة"]
+        );
+        assert_eq!(run_terms(vec![written("عمرة", false)], text), ["عمرة"]);
+        // Without the flag the folded forms collide.
+        let loose = Pattern::new(normalize_form("عمرة"), false, None, 0);
+        assert_eq!(run_terms(vec![loose], text), ["عمره", "عمرة"]);
+        assert_eq!(run_terms(vec![written("AI", false)], "ai and AI"), ["AI"]);
+    }
+
+    #[test]
+    fn as_written_compares_letters_only() {
+        assert!(as_written("إمامُ", "إمام", false, false));
+        assert!(!as_written("أمام", "إمام", false, false));
+        assert!(as_written("إمامة", "إمام", true, false));
+        assert!(!as_written("إمامة", "إمام", false, false));
+        assert!(as_written("على  مدار", "على مدار", false, false));
+        assert!(as_written("لكرملين", "الكرملين", false, true));
+    }
+
+    #[test]
+    fn stem_bounds_letters_after_the_stem() {
+        let p = |min, max| Pattern {
+            extra: (min, max),
+            ..Pattern::new(normalize_form("طبي"), true, None, 0)
+        };
+        let text = "طبي طبية الطبيين طبيعية";
+        assert_eq!(run_terms(vec![p(0, 2)], text), ["طبي", "طبية", "طبيين"]);
+        assert_eq!(run_terms(vec![p(1, 1)], text), ["طبية"]);
+        assert_eq!(
+            run_terms(
+                vec![Pattern::new(normalize_form("طبي"), true, None, 0)],
+                text
+            ),
+            ["طبي", "طبية", "طبيين", "طبيعية"]
+        );
+    }
 }

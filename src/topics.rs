@@ -1,11 +1,15 @@
 //! Topic scoring: weighted terms and entity signals → IPTC topics with evidence.
 //!
-//! For each topic, every term adds its weight for its first occurrence and half as much for each
-//! repeat (w, w/2, w/4, ...); occurrences in the title or the lead count 1.5×; mentions of the
-//! topic's entities add their weight the same way. `score = 1 - exp(-sum)`, in [0, 1). A topic is
-//! emitted when its score reaches its threshold, one of its `require` terms fired (if it has
-//! any) and none of its `exclude` terms did. An emitted topic implies its ancestors, which get at
-//! least its score. Boilerplate never counts.
+//! For each topic rule, every term adds its weight for its first occurrence, half and a quarter
+//! for two repeats, nothing after; occurrences in the title count 2×, in the lead 1.5×; mentions of
+//! the topic's entities add their weight the same way; `not` phrases drop the hits they overlap.
+//! A top-level topic sums the evidence of its whole subtree (each span once, at the highest weight
+//! of its string in the subtree). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
+//! scores `(1 − e^−E_sub) × (E_top / total)^(1/3)`, at most its top's score (DESIGN.md "Topic
+//! scoring"). A topic is emitted when its score reaches its threshold, one of its `require`
+//! terms fired (if it has any) and none of its `exclude` terms did; the top-level topic with the
+//! most evidence is always emitted. An emitted topic implies its ancestors, which get at least
+//! its score. Boilerplate never counts.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
@@ -15,26 +19,43 @@ use crate::model::Field;
 use crate::rules::topics::TermRole;
 use crate::rules::RuleSet;
 
-/// Boost of an occurrence in the title or lead.
+/// Boost of an occurrence in the title.
+const TITLE_BOOST: f64 = 2.0;
+/// Boost of an occurrence in the lead.
 const LEAD_BOOST: f64 = 1.5;
 /// Factor applied to each repeat of the same term.
 const REPEAT_DECAY: f64 = 0.5;
+/// Occurrences of one term that count (the first and two repeats): a word repeated through a
+/// long article does not outweigh the other words of a topic.
+const MAX_COUNTED: i32 = 3;
 
 #[derive(Clone, Debug)]
 struct TermRef {
     topic: u32,
     weight: f64,
     role: TermRole,
+    /// For a `not` phrase that guards one term: that term's index.
+    blocks: Option<u32>,
+    /// Index of the term's string in its top-level topic's aggregate (see [`TopicEngine::agg_weight`]).
+    agg: u32,
     rule_id: String,
 }
 
 #[derive(Clone, Debug)]
 struct CompiledTopic {
     id: String,
-    /// Qcode of its top-level ancestor (itself at the top).
-    top: String,
+    /// Index of its top-level ancestor (itself at the top) in [`TopicEngine::tops`].
+    top: u32,
     threshold: f64,
     has_require: bool,
+}
+
+/// A top-level topic, whose evidence is that of its whole subtree.
+#[derive(Clone, Debug)]
+struct Top {
+    id: String,
+    /// Index of its own rule, if it has one.
+    rule: Option<usize>,
 }
 
 /// Compiled topic rules.
@@ -44,6 +65,11 @@ pub struct TopicEngine {
     patterns: Vec<Pattern>,
     terms: Vec<TermRef>,
     topics: Vec<CompiledTopic>,
+    /// The top-level topics of the rules.
+    tops: Vec<Top>,
+    /// Per aggregate string (a term string under one top-level topic): the highest weight any
+    /// term of that subtree gives it. The top-level evidence counts each string once.
+    agg_weight: Vec<f64>,
     /// Entity index → (topic, weight, rule id).
     entity_signals: HashMap<usize, Vec<(u32, f64, String)>>,
     /// Qcode → index of its rule.
@@ -91,6 +117,10 @@ impl TopicEngine {
         let mut terms = Vec::new();
         let mut patterns = Vec::new();
         let mut topics = Vec::new();
+        let mut tops: Vec<Top> = Vec::new();
+        let mut top_index: HashMap<String, u32> = HashMap::default();
+        let mut agg_index: HashMap<(u32, String, bool), u32> = HashMap::default();
+        let mut agg_weight: Vec<f64> = Vec::new();
         // The entities the topic rules name (the last of an id, should ids repeat): the
         // gazetteer is read once, only these few ids are kept.
         let mut ids: HashMap<&str, Option<usize>> = rules
@@ -106,27 +136,57 @@ impl TopicEngine {
         }
         let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::default();
         for (ti, t) in rules.topics.iter().enumerate() {
+            let top_id = rules
+                .taxonomy
+                .path(&t.id)
+                .last()
+                .map_or_else(|| t.id.clone(), |q| (*q).to_owned());
+            let top = *top_index.entry(top_id.clone()).or_insert_with(|| {
+                tops.push(Top {
+                    id: top_id.clone(),
+                    rule: None,
+                });
+                (tops.len() - 1) as u32
+            });
+            if top_id == t.id {
+                tops[top as usize].rule = Some(ti);
+            }
             topics.push(CompiledTopic {
                 id: t.id.clone(),
-                top: rules
-                    .taxonomy
-                    .path(&t.id)
-                    .last()
-                    .map_or_else(|| t.id.clone(), |q| (*q).to_owned()),
+                top,
                 threshold: t.threshold,
                 has_require: t.terms.iter().any(|x| x.role == TermRole::Require),
             });
+            let first = terms.len() as u32;
             for term in &t.terms {
-                patterns.push(Pattern::new(
-                    term.norm.clone(),
-                    term.stem,
-                    None,
-                    terms.len() as u32,
-                ));
+                let mut p = Pattern::new(term.norm.clone(), term.stem, None, terms.len() as u32);
+                if let Some(w) = &term.as_written {
+                    p.exact = Some(w.clone());
+                    p.written = true;
+                }
+                if term.stem {
+                    p.extra = term.extra;
+                }
+                patterns.push(p);
+                let agg = *agg_index
+                    .entry((top, term.norm.clone(), term.stem))
+                    .or_insert_with(|| {
+                        agg_weight.push(0.0);
+                        (agg_weight.len() - 1) as u32
+                    });
+                if term.role == TermRole::Weight {
+                    let w = &mut agg_weight[agg as usize];
+                    *w = w.max(term.weight);
+                }
                 terms.push(TermRef {
                     topic: ti as u32,
                     weight: term.weight,
                     role: term.role,
+                    blocks: match term.role {
+                        TermRole::Not { blocks } => blocks.map(|b| first + b as u32),
+                        _ => None,
+                    },
+                    agg,
                     rule_id: term.rule_id.clone(),
                 });
             }
@@ -149,6 +209,8 @@ impl TopicEngine {
             patterns,
             terms,
             topics,
+            tops,
+            agg_weight,
             entity_signals,
         }
     }
@@ -160,7 +222,8 @@ impl TopicEngine {
         let mut seen: Vec<u32> = term_hits
             .filter(|&t| {
                 let t = &self.terms[t as usize];
-                t.role == TermRole::Weight && self.topics[t.topic as usize].top == top
+                t.role == TermRole::Weight
+                    && self.tops[self.topics[t.topic as usize].top as usize].id == top
             })
             .collect();
         seen.sort_unstable();
@@ -176,7 +239,9 @@ impl TopicEngine {
             .map(move |p| Pattern { group, ..p.clone() })
     }
 
-    /// Scores the topics (collecting evidence only when asked). `term_hits` are (term index, occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of resolved mentions.
+    /// Scores the topics (collecting evidence only when asked). `term_hits` are (term index,
+    /// occurrence) of terms outside boilerplate; `entity_hits` are (entity index, occurrence) of
+    /// resolved mentions. See the module documentation for the formula.
     pub fn score(
         &self,
         term_hits: &[(u32, Occurrence)],
@@ -185,7 +250,8 @@ impl TopicEngine {
         with_evidence: bool,
     ) -> Vec<Scored> {
         let nt = self.topics.len();
-        let mut raw = vec![0.0f64; nt];
+        let mut own = vec![0.0f64; nt];
+        let mut agg = vec![0.0f64; self.tops.len()];
         let mut required = vec![false; nt];
         let mut excluded = vec![false; nt];
         // Per topic, only when asked for.
@@ -194,28 +260,35 @@ impl TopicEngine {
         } else {
             Vec::new()
         };
-        let mut repeats: rustc_hash::FxHashMap<(u32, usize), i32> = Default::default();
+        // How many times a key has counted: (topic, term) for a topic's own sum, (top-level,
+        // aggregate string or entity) for the top-level sums (tagged apart by the high bit).
+        let mut repeats: HashMap<(u32, usize), i32> = HashMap::default();
         repeats.reserve(term_hits.len() + entity_hits.len());
-        let mut add = |topic: u32,
-                       key: usize,
-                       weight: f64,
-                       rule_id: &str,
-                       occ: &Occurrence,
-                       raw: &mut Vec<f64>,
-                       evidence: &mut Vec<Vec<RawEvidence>>| {
-            let k = repeats.entry((topic, key)).or_insert(0);
-            let w = weight * REPEAT_DECAY.powi(*k) * if occ.lead { LEAD_BOOST } else { 1.0 };
+        let mut counted = |key: (u32, usize), occ: &Occurrence| -> f64 {
+            let k = repeats.entry(key).or_insert(0);
             *k += 1;
-            raw[topic as usize] += w;
-            if !with_evidence {
-                return;
+            if *k > MAX_COUNTED {
+                return 0.0;
             }
-            evidence[topic as usize].push(RawEvidence {
-                rule_id: rule_id.to_owned(),
-                field: occ.field,
-                orig: occ.orig.clone(),
-                weight: round3(w),
-            });
+            REPEAT_DECAY.powi(*k - 1) * boost(occ)
+        };
+        // `not` phrases: every hit of the terms they guard that they overlap is dropped.
+        let nots: Vec<(&TermRef, &Occurrence)> = term_hits
+            .iter()
+            .filter_map(|(ti, occ)| {
+                let t = &self.terms[*ti as usize];
+                matches!(t.role, TermRole::Not { .. }).then_some((t, occ))
+            })
+            .collect();
+        let blocked = |ti: u32, occ: &Occurrence| {
+            let topic = self.terms[ti as usize].topic;
+            nots.iter().any(|(n, o)| {
+                n.topic == topic
+                    && n.blocks.is_none_or(|b| b == ti)
+                    && o.field == occ.field
+                    && o.orig.start < occ.orig.end
+                    && occ.orig.start < o.orig.end
+            })
         };
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
@@ -223,6 +296,10 @@ impl TopicEngine {
         let mut order: Vec<(u32, bool, usize, std::cmp::Reverse<usize>, usize)> = term_hits
             .iter()
             .enumerate()
+            .filter(|(_, (ti, occ))| {
+                !matches!(self.terms[*ti as usize].role, TermRole::Not { .. })
+                    && (nots.is_empty() || !blocked(*ti, occ))
+            })
             .map(|(i, (ti, occ))| {
                 (
                     self.terms[*ti as usize].topic,
@@ -234,6 +311,8 @@ impl TopicEngine {
             })
             .collect();
         order.sort_unstable();
+        // The weighted hits each topic kept, for the top-level sums.
+        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
         for hits in order.chunk_by(|a, b| a.0 == b.0) {
             // The last kept occurrence; others on the very same span are kept too (a term that
             // is both weighted and required, or listed twice).
@@ -248,49 +327,130 @@ impl TopicEngine {
                 last = Some((occ.field, occ.orig.clone()));
                 let t = &self.terms[*ti as usize];
                 match t.role {
-                    TermRole::Weight => add(
-                        t.topic,
-                        *ti as usize,
-                        t.weight,
-                        &t.rule_id,
-                        occ,
-                        &mut raw,
-                        &mut evidence,
-                    ),
+                    TermRole::Weight => {
+                        let w = t.weight * counted((t.topic, *ti as usize), occ);
+                        own[t.topic as usize] += w;
+                        kept.push(i);
+                        if with_evidence && w > 0.0 {
+                            evidence[t.topic as usize].push(RawEvidence {
+                                rule_id: t.rule_id.clone(),
+                                field: occ.field,
+                                orig: occ.orig.clone(),
+                                weight: round3(w),
+                            });
+                        }
+                    }
                     TermRole::Require => required[t.topic as usize] = true,
                     TermRole::Exclude => excluded[t.topic as usize] = true,
+                    TermRole::Not { .. } => {}
                 }
+            }
+        }
+        // Top-level sums: the hits of a whole subtree, leftmost-longest again, each span once
+        // with the highest weight of the strings on it, each string counted as one term.
+        let top_of = |i: usize| self.topics[self.terms[term_hits[i].0 as usize].topic as usize].top;
+        let mut order: Vec<(u32, bool, usize, std::cmp::Reverse<usize>, usize)> = kept
+            .iter()
+            .map(|&i| {
+                let occ = &term_hits[i].1;
+                (
+                    top_of(i),
+                    occ.field != Field::Title,
+                    occ.orig.start,
+                    std::cmp::Reverse(occ.orig.end),
+                    i,
+                )
+            })
+            .collect();
+        order.sort_unstable();
+        const AGG: usize = 1 << (usize::BITS - 1);
+        for hits in order.chunk_by(|a, b| a.0 == b.0) {
+            let top = hits[0].0;
+            // The span being read and its best string.
+            let mut cur: Option<(Field, Range<usize>, u32)> = None;
+            let mut flush = |cur: &Option<(Field, Range<usize>, u32)>, occ: &Occurrence| {
+                if let Some((_, _, a)) = cur {
+                    let w = self.agg_weight[*a as usize] * counted((top, AGG | *a as usize), occ);
+                    agg[top as usize] += w;
+                }
+            };
+            let mut cur_occ: Option<&Occurrence> = None;
+            for &(.., i) in hits {
+                let (ti, occ) = &term_hits[i];
+                let a = self.terms[*ti as usize].agg;
+                match &mut cur {
+                    Some((f, r, best)) if *f == occ.field && *r == occ.orig => {
+                        if self.agg_weight[a as usize] > self.agg_weight[*best as usize] {
+                            *best = a;
+                        }
+                        continue;
+                    }
+                    Some((f, r, _)) if *f == occ.field && occ.orig.start < r.end => continue,
+                    _ => {}
+                }
+                if let Some(o) = cur_occ {
+                    flush(&cur, o);
+                }
+                cur = Some((occ.field, occ.orig.clone(), a));
+                cur_occ = Some(occ);
+            }
+            if let Some(o) = cur_occ {
+                flush(&cur, o);
             }
         }
         for (entity, occ) in entity_hits {
             for (topic, w, rid) in self.entity_signals.get(entity).into_iter().flatten() {
-                add(
-                    *topic,
-                    usize::MAX - entity,
-                    *w,
-                    rid,
-                    occ,
-                    &mut raw,
-                    &mut evidence,
-                );
+                let x = w * counted((*topic, usize::MAX - entity), occ);
+                own[*topic as usize] += x;
+                let top = self.topics[*topic as usize].top;
+                agg[top as usize] += w * counted((top, usize::MAX - entity), occ);
+                if with_evidence && x > 0.0 {
+                    evidence[*topic as usize].push(RawEvidence {
+                        rule_id: rid.clone(),
+                        field: occ.field,
+                        orig: occ.orig.clone(),
+                        weight: round3(x),
+                    });
+                }
             }
         }
-        let own = &self.own;
-        let mut emitted: HashMap<&str, Scored> = HashMap::default();
-        for (i, t) in self.topics.iter().enumerate() {
-            let score = 1.0 - (-raw[i]).exp();
-            if score < t.threshold || excluded[i] || (t.has_require && !required[i]) {
-                continue;
+        // Scores: how much evidence a topic has, times the cube root of its top-level
+        // topic's share of the document's evidence.
+        let total: f64 = agg.iter().sum();
+        let share = |top: u32| {
+            if total > 0.0 {
+                (agg[top as usize] / total).cbrt()
+            } else {
+                0.0
             }
-            for (depth, q) in rules.taxonomy.path(&t.id).into_iter().enumerate() {
+        };
+        let top_score = |top: u32| strength(agg[top as usize]) * share(top);
+        let score_of = |i: usize| {
+            let t = &self.topics[i];
+            let top = top_score(t.top);
+            if self.tops[t.top as usize].rule == Some(i) {
+                top
+            } else {
+                (strength(own[i]) * share(t.top)).min(top)
+            }
+        };
+        let allowed = |i: usize| !excluded[i] && (!self.topics[i].has_require || required[i]);
+        // The best top-level topic is emitted whatever its score, when it has any evidence.
+        let best = (0..self.tops.len())
+            .filter(|&j| agg[j] > 0.0 && self.tops[j].rule.is_none_or(allowed))
+            .max_by(|&a, &b| agg[a].total_cmp(&agg[b]).then(b.cmp(&a)));
+        let own_ids = &self.own;
+        let mut emitted: HashMap<&str, Scored> = HashMap::default();
+        let mut emit = |id: &str, score: f64, evidence: &mut Vec<Vec<RawEvidence>>| {
+            for (depth, q) in rules.taxonomy.path(id).into_iter().enumerate() {
                 if rules.taxonomy.get(q).is_none_or(|c| c.retired) {
                     break;
                 }
                 let entry = emitted.entry(q).or_insert_with(|| {
-                    let j = own.get(q).copied();
+                    let j = own_ids.get(q).copied();
                     Scored {
                         id: q.to_owned(),
-                        score: j.map_or(0.0, |j| 1.0 - (-raw[j]).exp()),
+                        score: j.map_or(0.0, score_of),
                         // A concept's entry is made once: its evidence can move.
                         evidence: j
                             .and_then(|j| evidence.get_mut(j))
@@ -302,6 +462,17 @@ impl TopicEngine {
                     entry.score = entry.score.max(score);
                 }
             }
+        };
+        if let Some(b) = best {
+            let top = &self.tops[b];
+            emit(&top.id, top_score(b as u32), &mut evidence);
+        }
+        for (i, t) in self.topics.iter().enumerate() {
+            let score = score_of(i);
+            if score < t.threshold || !allowed(i) {
+                continue;
+            }
+            emit(&t.id, score, &mut evidence);
         }
         let mut out: Vec<Scored> = emitted.into_values().collect();
         for s in &mut out {
@@ -309,6 +480,22 @@ impl TopicEngine {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         out
+    }
+}
+
+/// How sure a sum of evidence is, in [0, 1): `1 − e^−sum`.
+fn strength(sum: f64) -> f64 {
+    1.0 - (-sum).exp()
+}
+
+/// The boost of an occurrence: in the title, in the lead, or none.
+fn boost(occ: &Occurrence) -> f64 {
+    if occ.field == Field::Title {
+        TITLE_BOOST
+    } else if occ.lead {
+        LEAD_BOOST
+    } else {
+        1.0
     }
 }
 

@@ -110,6 +110,7 @@ impl Lexicon {
             exact,
             payload,
             group: group.id(),
+            ..Pattern::default()
         };
         // A form is matched for the entity that owns it: reading `form_owner` once finds them
         // without a key copy and a hash per form (the order does not matter to the matcher).

@@ -36,6 +36,13 @@ pub enum TermRole {
     Require,
     /// If one fires, the topic is not emitted.
     Exclude,
+    /// A phrase that is not the topic: every hit of the topic's terms that it overlaps is
+    /// dropped ("على مدار" hides "مدار", "صحيف*" hides "صحي*" in صحيفة). With `blocks` set, only
+    /// the hits of that one term (an index into [`TopicRule::terms`]).
+    Not {
+        /// The term it guards, or `None` for every term of the topic.
+        blocks: Option<usize>,
+    },
 }
 
 /// One term of a topic rule.
@@ -45,6 +52,12 @@ pub struct Term {
     pub norm: String,
     /// Whether the last word is a stem (`*`).
     pub stem: bool,
+    /// Written `=term`: matched on the letters as written (hamza, ta marbuta, alef maqsura,
+    /// Latin case), diacritics aside: the letters as written in the file, without `=` and `*`.
+    pub as_written: Option<String>,
+    /// For a stem: the least and the most letters that may follow it in the word
+    /// (`{min = 1, max = 2}`); `(0, 255)` when unbounded.
+    pub extra: (u8, u8),
     /// Weight in (0, 1] (0 for require/exclude terms).
     pub weight: f64,
     /// Its role.
@@ -56,6 +69,9 @@ pub struct Term {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    /// Phrases that are not the topic of any topic in the file (see [`TermRole::Not`]).
+    #[serde(default)]
+    not: Vec<Spanned<String>>,
     #[serde(default)]
     topic: Vec<Spanned<RawTopic>>,
 }
@@ -70,9 +86,67 @@ struct RawTopic {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    terms: BTreeMap<String, Vec<Spanned<Pair>>>,
+    not: Vec<Spanned<String>>,
+    #[serde(default)]
+    terms: BTreeMap<String, Vec<Spanned<RawTerm>>>,
     #[serde(default)]
     entities: Vec<Spanned<Pair>>,
+}
+
+/// Options of one term, its optional third element: `["صحي*", 0.6, {not = ["صحيف*"], max = 3}]`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TermOpts {
+    /// Least letters after a stem.
+    min: Option<u8>,
+    /// Most letters after a stem.
+    max: Option<u8>,
+    /// Phrases that hide this term where they overlap it.
+    #[serde(default)]
+    not: Vec<String>,
+}
+
+/// `[text, weight]` or `[text, weight, {options}]`.
+struct RawTerm(String, f64, TermOpts);
+
+impl<'de> Deserialize<'de> for RawTerm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawTerm, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawTerm;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a [term, weight] pair")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawTerm, A::Error> {
+                use serde::de::Error;
+                let text: String = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let weight: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                // A third element must be the options table (a decimal comma, `["war", 1,5]`,
+                // is an error, not 1).
+                let opts = match seq.next_element::<toml::Value>()? {
+                    None => TermOpts::default(),
+                    Some(toml::Value::Table(t)) => t.try_into().map_err(A::Error::custom)?,
+                    Some(_) => return Err(A::Error::invalid_length(3, &self)),
+                };
+                let mut n = 3;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                if n > 3 {
+                    return Err(A::Error::invalid_length(n, &self));
+                }
+                Ok(RawTerm(text, weight, opts))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }
 
 /// `[text, weight]`: exactly two elements (a decimal comma, `["war", 1,5]`, is an error, not 1).
@@ -121,6 +195,15 @@ pub fn parse(
         return;
     };
     let at = |s: std::ops::Range<usize>| line_of(src, s.start);
+    // The file's `not` phrases, for every topic of the file.
+    let file_not: Vec<Term> = raw
+        .not
+        .iter()
+        .filter_map(|n| {
+            let role = TermRole::Not { blocks: None };
+            make_term(path, at(n.span()), n.get_ref(), 0.0, role, errors)
+        })
+        .collect();
     for t in raw.topic {
         let topic_line = at(t.span());
         let t = t.into_inner();
@@ -165,7 +248,7 @@ pub fn parse(
             }
             for item in list {
                 let line = at(item.span());
-                let Pair(text, w) = item.into_inner();
+                let RawTerm(text, w, opts) = item.into_inner();
                 if !(w > 0.0 && w <= 1.0) || w.is_nan() {
                     errors.push(RuleError::new(
                         path,
@@ -174,14 +257,44 @@ pub fn parse(
                     ));
                     continue;
                 }
-                if let Some(term) = make_term(path, line, &text, w, TermRole::Weight, errors) {
-                    terms.push(term);
+                let Some(mut term) = make_term(path, line, &text, w, TermRole::Weight, errors)
+                else {
+                    continue;
+                };
+                if opts.min.is_some() || opts.max.is_some() {
+                    let (min, max) = (opts.min.unwrap_or(0), opts.max.unwrap_or(u8::MAX));
+                    if !term.stem {
+                        errors.push(RuleError::new(
+                            path,
+                            line,
+                            format!("term {text:?}: min/max bound the letters after a stem: end it with '*'"),
+                        ));
+                    } else if min > max {
+                        errors.push(RuleError::new(
+                            path,
+                            line,
+                            format!("term {text:?}: min {min} is greater than max {max}"),
+                        ));
+                    }
+                    term.extra = (min, max);
+                }
+                let index = terms.len();
+                terms.push(term);
+                for n in &opts.not {
+                    let role = TermRole::Not {
+                        blocks: Some(index),
+                    };
+                    if let Some(t) = make_term(path, line, n, 0.0, role, errors) {
+                        terms.push(t);
+                    }
                 }
             }
         }
+        terms.extend(file_not.iter().cloned());
         for (list, role) in [
             (t.require, TermRole::Require),
             (t.exclude, TermRole::Exclude),
+            (t.not, TermRole::Not { blocks: None }),
         ] {
             for item in list {
                 let line = at(item.span());
@@ -226,6 +339,10 @@ fn make_term(
     errors: &mut Vec<RuleError>,
 ) -> Option<Term> {
     let trimmed = text.trim();
+    let (trimmed, written) = match trimmed.strip_prefix('=') {
+        Some(rest) => (rest.trim_start(), true),
+        None => (trimmed, false),
+    };
     let (body, stem) = match trimmed.strip_suffix('*') {
         Some(b) => (b, true),
         None => (trimmed, false),
@@ -250,6 +367,8 @@ fn make_term(
     Some(Term {
         norm,
         stem,
+        as_written: written.then(|| body.to_owned()),
+        extra: (0, u8::MAX),
         weight,
         role,
         rule_id: format!("{path}:{line}"),
