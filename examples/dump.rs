@@ -3,9 +3,10 @@
 //!
 //! Input: `.txt` files (one document each) and `.jsonl` files whose lines have `text` and
 //! optionally `id`, `title`, `lang` (the format of the development sets). Every document is
-//! classified with evidence and in UTF-8 byte offsets; the line carries the document's id.
+//! classified with evidence and in UTF-8 byte offsets (`--cp`: code points); the line carries
+//! the document's id.
 //!
-//! Run: `cargo run --release --example dump -- [--rules DIR] FILE... > out.jsonl`
+//! Run: `cargo run --release --example dump -- [--rules DIR] [--cp] FILE... > out.jsonl`
 use std::path::Path;
 
 use khabar::model::{Document, OffsetUnit, Options};
@@ -21,6 +22,13 @@ fn main() {
         }
         None => Classifier::embedded().expect("embedded rules"),
     };
+    let unit = match args.iter().position(|a| a == "--cp") {
+        Some(i) => {
+            args.remove(i);
+            OffsetUnit::CodePoint
+        }
+        None => OffsetUnit::Utf8Byte,
+    };
     for path in &args {
         let body = std::fs::read_to_string(path).expect("read input");
         let docs: Vec<(String, Document)> = if path.ends_with(".jsonl") {
@@ -34,11 +42,11 @@ fn main() {
                         id if id.is_empty() => format!("{path}:{}", i + 1),
                         id => id,
                     };
-                    (id, document(s("text"), s("title")))
+                    (id, document(s("text"), s("title"), unit))
                 })
                 .collect()
         } else {
-            vec![(path.clone(), document(body, String::new()))]
+            vec![(path.clone(), document(body, String::new(), unit))]
         };
         for (id, doc) in docs {
             let line = match classifier.classify(&doc) {
@@ -50,11 +58,11 @@ fn main() {
     }
 }
 
-fn document(text: String, title: String) -> Document {
+fn document(text: String, title: String, offset_unit: OffsetUnit) -> Document {
     Document {
         text,
         title,
-        offset_unit: OffsetUnit::Utf8Byte,
+        offset_unit,
         options: Options {
             include_evidence: true,
             ..Default::default()
