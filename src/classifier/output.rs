@@ -30,7 +30,12 @@ pub(super) fn rules_info(rules: &RuleSet, source: &str) -> RulesInfo {
             .map(|t| (*t, counts.get(t).copied().unwrap_or(0)))
             .collect(),
         topic_rule_count: rules.topics.len(),
-        list_counts: rules.patterns.counts(),
+        list_counts: rules
+            .patterns
+            .counts()
+            .into_iter()
+            .chain(rules.words.counts())
+            .collect(),
         topics: rules
             .taxonomy
             .concepts

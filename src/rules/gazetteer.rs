@@ -79,44 +79,18 @@ pub fn parse(
     defined: &mut std::collections::HashSet<String>,
 ) -> bool {
     let path = file.path.as_str();
-    let mut header_seen = false;
-    let mut columns = 0;
-    for (i, line) in src.lines().enumerate() {
-        let lineno = i + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if !header_seen {
-            columns = match line {
-                HEADER => 10,
-                HEADER_WIKIDATA => 11,
-                _ => {
-                    errors.push(RuleError::new(
-                        path,
-                        lineno,
-                        format!(
-                            "expected the header line {HEADER:?} (or the same followed by \"\\twikidata\")"
-                        ),
-                    ));
-                    return false;
-                }
-            };
-            header_seen = true;
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() != columns {
-            errors.push(RuleError::new(
-                path,
-                lineno,
-                format!(
-                    "expected {columns} tab-separated columns, found {}",
-                    cols.len()
-                ),
-            ));
-            continue;
-        }
+    let header_error =
+        format!("expected the header line {HEADER:?} (or the same followed by \"\\twikidata\")");
+    let Some(table) = super::tsv::read(
+        path,
+        src,
+        &[HEADER, HEADER_WIKIDATA],
+        (&header_error, "empty gazetteer: expected a header line"),
+        errors,
+    ) else {
+        return false;
+    };
+    for (lineno, cols) in table.rows {
         let before = errors.len();
         let err =
             |errors: &mut Vec<RuleError>, m: String| errors.push(RuleError::new(path, lineno, m));
@@ -213,14 +187,7 @@ pub fn parse(
             rule_id: format!("{path}:{lineno}"),
         });
     }
-    if !header_seen {
-        errors.push(RuleError::new(
-            path,
-            1,
-            "empty gazetteer: expected a header line",
-        ));
-    }
-    header_seen
+    true
 }
 
 /// A Wikidata item id: `Q` and a positive decimal number without leading zeros.
@@ -411,7 +378,8 @@ mod tests {
              person/c\tPERSON\tCy Cy\t\t\t\t0\t\t\tWikidata\tQ07\n\
              person/d\tPERSON\tDi Di\t\t\t\t0\t\t\tWikidata\n"
         );
-        let (out, errs) = load(&text);
+        let (out, mut errs) = load(&text);
+        errs.sort();
         let qids: Vec<(&str, &str)> = out
             .iter()
             .map(|e| (e.id.as_str(), e.wikidata.as_str()))

@@ -11,6 +11,8 @@ pub mod read;
 pub mod spelling;
 pub mod taxonomy;
 pub mod topics;
+mod tsv;
+pub mod words;
 
 pub use error::{line_of, parse_toml, toml_error, RuleError, RuleErrors};
 pub use gazetteer::{EntityDef, EntityId};
@@ -44,6 +46,8 @@ pub struct RuleSet {
     pub(crate) dates: dates::DateLexicon,
     /// Interchangeable spellings (`spelling.toml`), applied to every matched surface form.
     pub spelling: spelling::Spellings,
+    /// Word lists of the name grammar (`words/*.tsv`).
+    pub words: words::Words,
 }
 
 impl RuleSet {
@@ -90,6 +94,7 @@ impl RuleSet {
         let mut boiler = Boilerplate::default();
         let mut date_lexicon = dates::DateLexicon::default();
         let mut spellings = Vec::new();
+        let mut word_lists = words::Words::default();
         for &(f, s) in &texts {
             let p = f.path.as_str();
             if p == "taxonomy.tsv"
@@ -105,6 +110,8 @@ impl RuleSet {
                 topics::parse(f, s, &taxonomy, &mut topic_rules, &mut errors);
             } else if p == "patterns.toml" {
                 pats = patterns::parse_patterns(f, s, &mut errors);
+            } else if p.starts_with("words/") && p.ends_with(".tsv") {
+                words::parse(f, s, &mut word_lists, &mut errors);
             } else if p == "spelling.toml" {
                 spellings = spelling::parse(f, s, &mut errors);
             } else if p == "boilerplate.toml" {
@@ -112,7 +119,7 @@ impl RuleSet {
             } else if p == "dates.toml" {
                 date_lexicon = dates::parse(f, s, &mut errors);
             } else {
-                errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, patterns.toml, dates.toml, boilerplate.toml, spelling.toml or *.md"));
+                errors.push(RuleError::new(p, 0, "unknown rule file: expected taxonomy.tsv, gazetteer/*.tsv, topics/*.toml, words/*.tsv, patterns.toml, dates.toml, boilerplate.toml, spelling.toml or *.md"));
             }
         }
         let known = complete.then_some(&defined);
@@ -135,6 +142,7 @@ impl RuleSet {
             boilerplate: boiler,
             dates: date_lexicon,
             spelling: spellings,
+            words: word_lists,
         })
     }
 }

@@ -53,34 +53,18 @@ const HEADER: &str = "qcode\tparent\tlevel\tlabel_en\tlabel_ar\tretired";
 pub fn parse(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Taxonomy {
     let path = file.path.as_str();
     let mut tax = Taxonomy::default();
-    let mut header = false;
     let mut lines = Vec::new();
-    for (i, line) in src.lines().enumerate() {
-        let lineno = i + 1;
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if !header {
-            if line.trim_end() != HEADER {
-                errors.push(RuleError::new(
-                    path,
-                    lineno,
-                    format!("expected the header line {HEADER:?}"),
-                ));
-                return tax;
-            }
-            header = true;
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() != 6 {
-            errors.push(RuleError::new(
-                path,
-                lineno,
-                format!("expected 6 tab-separated columns, found {}", cols.len()),
-            ));
-            continue;
-        }
+    let header_error = format!("expected the header line {HEADER:?}");
+    let rows = super::tsv::read(
+        path,
+        src,
+        &[HEADER],
+        (&header_error, "the taxonomy is empty"),
+        errors,
+    )
+    .map(|t| t.rows)
+    .unwrap_or_default();
+    for (lineno, cols) in rows {
         let qcode = cols[0].trim();
         if !qcode.starts_with("medtop:") || qcode.len() != 15 {
             errors.push(RuleError::new(
@@ -117,7 +101,7 @@ pub fn parse(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -> Taxonom
             ));
         }
     }
-    if tax.concepts.is_empty() {
+    if tax.concepts.is_empty() && !errors.iter().any(|e| e.path == path) {
         errors.push(RuleError::new(path, 0, "the taxonomy is empty"));
     }
     tax
