@@ -141,6 +141,7 @@ fn field_candidates(
         head_hits: &f.hits[Group::Heads],
         speech_hits: &f.hits[Group::Speech],
         given_hits: &f.hits[Group::Given],
+        names: &c.names,
     };
     let found = triggers::find(&cx, &mut typed);
     let mut all: Vec<Candidate> = typed.into_iter().map(|(m, _)| m).collect();
@@ -167,7 +168,13 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
     for m in accepted {
         if let Referent::Unlisted(EntityType::Person, key) = &m.referent {
             if let Some((_, last)) = key.rsplit_once(' ') {
-                if last.chars().count() >= 3 && !c.rules.patterns.stopwords.contains(last) {
+                // A Latin short form must be capitalized where it stands (see below); an Arabic
+                // one, which has no case, must not be a common word ("محمد عوض عام" is no
+                // reason to read every "عام" as him).
+                if last.chars().count() >= 3
+                    && !c.rules.patterns.stopwords.contains(last)
+                    && !(arabic::starts_arabic(last) && c.names.is_common(last))
+                {
                     let v = unlisted.entry(last.to_owned()).or_default();
                     if !v.contains(&m.referent) {
                         v.push(m.referent.clone());
@@ -193,6 +200,12 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
         for (i, t) in f.nt.tokens.iter().enumerate() {
             let tok = f.nt.token_text(i);
             if let Some(clitic) = arabic::strip_proclitic(tok, 2, |w| unlisted.contains_key(w)) {
+                let first = f.orig[t.orig.clone()].chars().next();
+                if first.is_some_and(|ch| ch.is_alphabetic() && !arabic::is_arabic_char(ch))
+                    && !first.is_some_and(char::is_uppercase)
+                {
+                    continue;
+                }
                 let options = unlisted[&tok[clitic..]].clone();
                 out.push(short_hit(f, t.norm.start + clitic..t.norm.end, options));
             }

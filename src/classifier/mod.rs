@@ -22,6 +22,7 @@ use crate::dates::DateEngine;
 use crate::model::{Classification, ClassifyError, Document, RulesInfo, MAX_TEXT_BYTES};
 use crate::rules::{RuleErrors, RuleFile, RuleSet};
 use crate::topics::TopicEngine;
+use crate::triggers::NameWords;
 
 use fields::Fields;
 use lexicon::Lexicon;
@@ -40,6 +41,8 @@ pub struct Classifier {
     entity_rule_ids: Vec<Arc<str>>,
     /// Names several entities share, resolved by the story's countries.
     shared: SharedNames,
+    /// The word lists of the name grammar, one lookup per token.
+    names: NameWords,
 }
 
 impl Classifier {
@@ -74,6 +77,7 @@ impl Classifier {
                 .map(|e| e.rule_id.as_str().into())
                 .collect(),
             shared: SharedNames::new(&rules),
+            names: NameWords::new(&rules),
             rules,
         }
     }

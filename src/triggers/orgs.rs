@@ -1,0 +1,128 @@
+//! Organizations read from their head word: "وزارة الدفاع الروسية", "معهد يونسي للدراسات الكورية
+//! الشمالية", "Korean Central News Agency", "Ministry of Defence".
+
+use super::words::Words;
+use crate::entities::Candidate;
+use crate::model::EntityType;
+use crate::text::{arabic, TokenKind};
+
+/// An organization head word and what follows (Arabic) or surrounds it (English): ORGANIZATION (0.6).
+pub(super) fn from_heads(w: &Words, is_kin: &[bool], out: &mut Vec<Candidate>) {
+    let cx = w.cx;
+    let nt = cx.nt;
+    let words = w;
+    for h in cx.head_hits {
+        let Some(i) = w.word_at(h).filter(|&i| !is_kin[i]) else {
+            continue;
+        };
+        let clitic_len = h.norm.start - nt.tokens[i].norm.start;
+        let found = if arabic::starts_arabic(nt.token_text(i)) {
+            words.arabic_org(i, clitic_len)
+        } else if clitic_len == 0 && words.capitalized(i) {
+            words.english_org(i)
+        } else {
+            None
+        };
+        out.extend(found);
+    }
+}
+
+impl Words<'_, '_> {
+    /// "وزارة" + [one bare word] + definite words / nationality adjectives / places.
+    pub(super) fn arabic_org(&self, i: usize, clitic_len: usize) -> Option<Candidate> {
+        let nt = self.cx.nt;
+        let n = nt.tokens.len();
+        let mut k = i + 1;
+        while k < n && k - i <= 6 {
+            if let Some(c) = self.cover[k] {
+                let _ = c;
+                break;
+            }
+            let t = &nt.tokens[k];
+            let text = nt.token_text(k);
+            if t.kind != TokenKind::Word || self.stop(text) || self.title_at[k].is_some() {
+                break;
+            }
+            let definite = arabic::is_definite(text);
+            if !(definite || k == i + 1) {
+                break;
+            }
+            k += 1;
+        }
+        // Nationality adjectives and places right after belong to the name ("الروسية").
+        if k > i + 1 {
+            while k < n {
+                match self.cover[k] {
+                    Some(_) if self.cover_type_is_adjectival(k) => k += 1,
+                    _ => break,
+                }
+            }
+        }
+        // A bare word right after the head ("معهد يونسي") needs a definite word after it.
+        if k == i + 2 && !arabic::is_definite(nt.token_text(i + 1)) {
+            return None;
+        }
+        if k <= i + 1 {
+            return None;
+        }
+        let start = nt.tokens[i].norm.start + clitic_len;
+        let phrase = &nt.text[start..nt.tokens[k - 1].norm.end];
+        let generic = &self.cx.patterns.org_generic;
+        if generic.contains(phrase) {
+            return None;
+        }
+        Some(self.candidate(
+            i..k,
+            clitic_len,
+            EntityType::Organization,
+            "patterns.toml:organization",
+            0.6,
+            String::new(),
+        ))
+    }
+
+    pub(super) fn cover_type_is_adjectival(&self, k: usize) -> bool {
+        // The token is covered by a gazetteer hit; adjectives are NORP words that start with ال.
+        let text = self.cx.nt.token_text(k);
+        text.starts_with("ال") && self.cover[k].is_some() && !self.stop(text)
+    }
+
+    /// A capitalized run around an English head word: "Korean Central News Agency", "Ministry of Defence".
+    pub(super) fn english_org(&self, i: usize) -> Option<Candidate> {
+        let nt = self.cx.nt;
+        let n = nt.tokens.len();
+        let cap = |k: usize| {
+            nt.tokens[k].kind == TokenKind::Word
+                && self.cover[k].is_none()
+                && self.capitalized(k)
+                && !self.stop(nt.token_text(k))
+        };
+        let mut a = i;
+        while a > 0 && i - a < 4 && cap(a - 1) {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < n && b - i < 6 {
+            if cap(b) || (self.cover[b].is_some() && self.capitalized(b)) {
+                b += 1;
+            } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
+                && b + 1 < n
+                && (cap(b + 1) || self.cover[b + 1].is_some() && self.capitalized(b + 1))
+            {
+                b += 2;
+            } else {
+                break;
+            }
+        }
+        (b - a >= 2).then(|| {
+            self.candidate(
+                a..b,
+                0,
+                EntityType::Organization,
+                "patterns.toml:organization",
+                0.6,
+                String::new(),
+            )
+        })
+    }
+}

@@ -1,0 +1,295 @@
+//! What the trigger passes know about the tokens of a field: which are covered by listed
+//! entities or titles, which are given names, surnames, function or common words; and how a name
+//! is read forward or backward from a token.
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
+
+use super::Context;
+use crate::entities::{Candidate, Referent};
+use crate::matcher::Hit;
+use crate::model::EntityType;
+use crate::rules::RuleSet;
+use crate::text::{arabic, NormText, TokenKind};
+
+/// A given name (`words/given_names.tsv`, `patterns.toml` given names, first words of listed people).
+pub(super) const GIVEN: u8 = 1;
+/// A family name (`words/surnames.tsv`).
+pub(super) const SURNAME: u8 = 2;
+/// A function word (`words/function_words.tsv`).
+pub(super) const FUNCTION: u8 = 4;
+/// A frequent word that is not a name (`words/common_words.tsv`).
+pub(super) const COMMON: u8 = 8;
+/// A given name of `patterns.toml` (curated, with the first words of listed people): a name
+/// that starts with one may go on with any word that is on no list.
+pub(super) const CURATED: u8 = 16;
+
+/// The word lists of the name grammar as one table: normalized word → its `GIVEN | SURNAME |
+/// FUNCTION | COMMON` bits, so a token is looked up once.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NameWords {
+    flags: FxHashMap<Box<str>, u8>,
+}
+
+impl NameWords {
+    /// Builds the table of a rule set.
+    pub(crate) fn new(rules: &RuleSet) -> NameWords {
+        let mut flags: FxHashMap<Box<str>, u8> = FxHashMap::default();
+        let w = &rules.words;
+        let lists = [
+            (&w.given_names, GIVEN),
+            (&rules.patterns.given_names, GIVEN | CURATED),
+            (&w.surnames, SURNAME),
+            (&w.function_words, FUNCTION),
+            (&w.common_words, COMMON),
+        ];
+        for (list, bit) in lists {
+            for word in list {
+                *flags.entry(word.as_str().into()).or_default() |= bit;
+            }
+        }
+        NameWords { flags }
+    }
+
+    /// The bits of a normalized word (0 for a word on no list).
+    pub(super) fn of(&self, word: &str) -> u8 {
+        self.flags.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether a normalized word is a common or a function word: it does not stand for a name
+    /// alone (a short form of a name found in the same document, say).
+    pub(crate) fn is_common(&self, word: &str) -> bool {
+        self.of(word) & (COMMON | FUNCTION) != 0
+    }
+}
+
+/// The tokens of one field as the passes see them.
+pub(super) struct Words<'a, 'b> {
+    pub cx: &'a Context<'b>,
+    /// Token → index of the listed entity (or date) that covers it.
+    pub cover: Vec<Option<usize>>,
+    /// Token → index of the title hit that covers it.
+    pub title_at: Vec<Option<usize>>,
+    /// Token → its word-list bits (0 for punctuation and numbers).
+    pub flags: Vec<u8>,
+}
+
+impl<'a, 'b> Words<'a, 'b> {
+    /// Reads a field: `gaz` are its accepted listed candidates in text order.
+    pub(super) fn new(cx: &'a Context<'b>, gaz: &[(Candidate, EntityType)]) -> Words<'a, 'b> {
+        let nt = cx.nt;
+        let n = nt.tokens.len();
+        let mut cover: Vec<Option<usize>> = vec![None; n];
+        for (k, (c, _)) in gaz.iter().enumerate() {
+            for t in token_span(nt, &c.norm) {
+                if let Some(slot) = cover.get_mut(t) {
+                    *slot = Some(k);
+                }
+            }
+        }
+        let mut title_at: Vec<Option<usize>> = vec![None; n];
+        for (h, hit) in cx.title_hits.iter().enumerate() {
+            for t in token_span(nt, &hit.norm) {
+                if let Some(slot) = title_at.get_mut(t) {
+                    *slot = Some(h);
+                }
+            }
+        }
+        let flags = (0..n)
+            .map(|i| match nt.tokens[i].kind {
+                TokenKind::Word => cx.names.of(nt.token_text(i)),
+                _ => 0,
+            })
+            .collect();
+        Words {
+            cx,
+            cover,
+            title_at,
+            flags,
+        }
+    }
+
+    /// Number of tokens.
+    pub(super) fn len(&self) -> usize {
+        self.cover.len()
+    }
+
+    /// The token a hit covers exactly (one whole word after its clitic) when no listed entity
+    /// covers it.
+    pub(super) fn word_at(&self, h: &Hit) -> Option<usize> {
+        let nt = self.cx.nt;
+        let i = nt.token_at(h.norm.start)?;
+        let t = &nt.tokens[i];
+        (h.norm.end == t.norm.end && self.cover[i].is_none() && t.kind == TokenKind::Word)
+            .then_some(i)
+    }
+
+    /// Whether token `i` has one of the word-list `bits`.
+    pub(super) fn is(&self, i: usize, bits: u8) -> bool {
+        self.flags.get(i).is_some_and(|f| f & bits != 0)
+    }
+}
+
+impl Words<'_, '_> {
+    /// Whether token `i` may be part of a person's name.
+    pub(super) fn name_word(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        let t = &nt.tokens[i];
+        if t.kind != TokenKind::Word || self.cover[i].is_some() || self.title_at[i].is_some() {
+            return false;
+        }
+        let text = nt.token_text(i);
+        // "علي" (the name) and "على" (the preposition) fold to the same word; the original
+        // spelling tells them apart.
+        let ali = text == "علي" && self.cx.orig[t.orig.clone()].ends_with('ي');
+        if text.chars().count() < 2
+            // A capitalized English word is a name word even when it is also a function word
+            // ("Young", "Will"); an Arabic one has no case to tell.
+            || ((self.stop(text) || self.is(i, FUNCTION) && arabic::starts_arabic(text)) && !ali)
+            || self.cx.patterns.kin.contains(text)
+        {
+            return false;
+        }
+        if arabic::starts_arabic(text) {
+            true
+        } else {
+            self.capitalized(i)
+        }
+    }
+
+    /// A word token that is not a stop word and not part of another entity or title.
+    pub(super) fn stop_free(&self, i: usize) -> bool {
+        let t = &self.cx.nt.tokens[i];
+        t.kind == TokenKind::Word
+            && self.cover[i].is_none()
+            && self.title_at[i].is_none()
+            && !self.stop(self.cx.nt.token_text(i))
+    }
+
+    pub(super) fn stop(&self, text: &str) -> bool {
+        let sw = &self.cx.patterns.stopwords;
+        super::clitic_lookup(sw, text).is_some()
+    }
+
+    pub(super) fn capitalized(&self, i: usize) -> bool {
+        self.cx.orig[self.cx.nt.tokens[i].orig.clone()]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    }
+
+    /// Arabic names need two words. A word with the article follows عبد / أبو / بن ("عبد الله"),
+    /// or ends a name that starts with a given name ("أحمد الحجار", "محمد شياع السوداني"): "X
+    /// العلاقات" after a title is a verb and its object far more often than a name.
+    pub(super) fn name_ok(&self, r: &Range<usize>) -> bool {
+        let nt = self.cx.nt;
+        let first = nt.token_text(r.start);
+        if !arabic::starts_arabic(first) {
+            return true;
+        }
+        let p = self.cx.patterns;
+        let given = p.given_names.contains(first) || p.compound_heads.contains(first);
+        r.len() >= 2
+            && r.clone().all(|i| {
+                !self.has_article(i)
+                    || self.after_compound_head(i, r.start)
+                    || (given && i > r.start && i + 1 == r.end)
+            })
+    }
+
+    /// Whether token `i` (after `start`) follows the first half of a compound name ("عبد" الله,
+    /// "بن" سلمان).
+    pub(super) fn after_compound_head(&self, i: usize, start: usize) -> bool {
+        i > start
+            && self
+                .cx
+                .patterns
+                .name_links
+                .contains(self.cx.nt.token_text(i - 1))
+    }
+
+    /// Whether token `i` is an Arabic word.
+    pub(super) fn is_arabic_word(&self, i: usize) -> bool {
+        self.cx.nt.tokens[i].kind == TokenKind::Word
+            && arabic::starts_arabic(self.cx.nt.token_text(i))
+    }
+
+    /// Whether token `i` starts with the article as written: ال with a bare alef. "إلكا" and
+    /// "إلياس" (hamza under the alef) fold to the same letters but are names.
+    pub(super) fn has_article(&self, i: usize) -> bool {
+        self.cx.orig[self.cx.nt.tokens[i].orig.clone()].starts_with("ال")
+    }
+
+    pub(super) fn name_forward(&self, j: usize) -> Option<Range<usize>> {
+        let n = self.cx.nt.tokens.len();
+        let mut k = j;
+        while k < n && k - j < 4 && self.name_word(k) {
+            k += 1;
+            // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
+            // is a name and what follows it.
+            if k - 1 > j
+                && self.is_arabic_word(k - 1)
+                && self.has_article(k - 1)
+                && !self.after_compound_head(k - 1, j)
+            {
+                break;
+            }
+        }
+        (k > j && self.name_ok(&(j..k))).then_some(j..k)
+    }
+
+    pub(super) fn name_backward(&self, last: usize) -> Option<Range<usize>> {
+        let mut k = last + 1;
+        while k > 0 && last + 1 - k < 4 && self.name_word(k - 1) {
+            k -= 1;
+        }
+        (k <= last && self.name_ok(&(k..last + 1))).then_some(k..last + 1)
+    }
+
+    pub(super) fn person(
+        &self,
+        r: Range<usize>,
+        rule_id: &str,
+        confidence: f64,
+        role: String,
+    ) -> Candidate {
+        self.candidate(r, 0, EntityType::Person, rule_id, confidence, role)
+    }
+
+    pub(super) fn candidate(
+        &self,
+        r: Range<usize>,
+        skip: usize,
+        ty: EntityType,
+        rule_id: &str,
+        confidence: f64,
+        role: String,
+    ) -> Candidate {
+        let nt = self.cx.nt;
+        let norm = nt.tokens[r.start].norm.start + skip..nt.tokens[r.end - 1].norm.end;
+        let key = nt.text[norm.clone()].to_owned();
+        Candidate {
+            field: self.cx.field,
+            orig: nt.orig_range(self.cx.orig, norm.clone()),
+            norm,
+            referent: Referent::Unlisted(ty, key),
+            rule_id: rule_id.into(),
+            confidence,
+            priority: -1,
+            role,
+        }
+    }
+}
+
+pub(super) fn token_span(nt: &NormText, norm: &Range<usize>) -> Range<usize> {
+    first_token(nt, norm)..last_token(nt, norm) + 1
+}
+
+pub(super) fn first_token(nt: &NormText, norm: &Range<usize>) -> usize {
+    nt.token_at(norm.start).unwrap_or(0)
+}
+
+pub(super) fn last_token(nt: &NormText, norm: &Range<usize>) -> usize {
+    nt.token_at(norm.end.saturating_sub(1)).unwrap_or(0)
+}
