@@ -38,6 +38,8 @@ pub struct Patterns {
     pub name_links: HashSet<String>,
     /// What follows a name after a reporting verb ("ان", ":", ","): the name is the speaker.
     pub said: HashSet<String>,
+    /// Lowercase particles inside personal names ("van", "de", "bin").
+    pub particles: HashSet<String>,
     /// Lowercase words inside English organization names ("of", "for").
     pub org_connectors: HashSet<String>,
     /// English function words, for language detection.
@@ -143,6 +145,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
             "compound_heads",
             "name_links",
             "said",
+            "particles",
         ],
         errors,
     );
@@ -172,6 +175,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.compound_heads = set(&mut person, "compound_heads");
     p.name_links = set(&mut person, "name_links");
     p.said = set(&mut person, "said");
+    p.particles = set(&mut person, "particles");
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
     p.org_connectors = set(&mut org, "connectors");
@@ -193,6 +197,7 @@ impl Patterns {
             ("person.compound_heads", &self.compound_heads),
             ("person.name_links", &self.name_links),
             ("person.said", &self.said),
+            ("person.particles", &self.particles),
             ("organization.heads", &self.org_heads),
             ("organization.generic", &self.org_generic),
             ("organization.connectors", &self.org_connectors),

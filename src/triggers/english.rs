@@ -1,6 +1,20 @@
-//! English names read from capitalized words.
+//! English names read from capitalized words: a listed given name and one to three more
+//! capitalized words ("Maria Garcia said"), and runs of capitalized words typed by their cues.
+//!
+//! A run is a maximal sequence of capitalized Latin words that no listed entity, date or title
+//! covers, with initials ("J."), hyphens and lowercase name particles ("van", "de", "bin")
+//! between them. A run's first word is dropped when it starts a sentence and is a function or
+//! common word ("The", "But", "Yesterday"). A run is a PERSON when it holds no organization
+//! head word or connector ("University", "of") and one of these holds, else it is left out
+//! (a capitalized run with no cue is not guessed):
+//! * it starts with a given name and has two to four words (a given name that is also a common
+//!   word, "Will", "Mark", needs a family name at the end);
+//! * it ends with a family name and has two or three words, the first no common word;
+//! * it has two or three words and a reporting verb stands right after or before it.
 
-use super::words::Words;
+use std::ops::Range;
+
+use super::words::{Words, COMMON, FUNCTION, GIVEN, SURNAME};
 use crate::entities::Candidate;
 use crate::text::{arabic, TokenKind};
 
@@ -30,7 +44,133 @@ pub(super) fn given_names(w: &Words, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Runs of capitalized words typed by their cues (see the module docs): PERSON (0.6 with a given
+/// name, else 0.55). Tokens in `taken` are left alone.
+pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) {
+    let n = w.len();
+    let mut i = 0;
+    while i < n {
+        if taken[i] || !w.cap_word(i) {
+            i += 1;
+            continue;
+        }
+        let run = w.run_from(i, taken);
+        let next = run.end.max(i + 1);
+        let mut r = run;
+        if w.sentence_start(r.start)
+            && w.is(r.start, FUNCTION | COMMON)
+            && !w.is(r.start, GIVEN | SURNAME)
+        {
+            r.start += 1;
+        }
+        if let Some(confidence) = (r.start < r.end).then(|| w.person_run(&r)).flatten() {
+            out.push(w.person(r, "grammar:english-name", confidence, String::new()));
+        }
+        i = next;
+    }
+}
+
 impl Words<'_, '_> {
+    /// Whether token `i` is a capitalized Latin word that no entity, date or title covers.
+    fn cap_word(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        i < self.len()
+            && nt.tokens[i].kind == TokenKind::Word
+            && self.cover[i].is_none()
+            && self.title_at[i].is_none()
+            && !arabic::starts_arabic(nt.token_text(i))
+            && self.capitalized(i)
+            && nt
+                .token_text(i)
+                .chars()
+                .next()
+                .is_some_and(char::is_alphabetic)
+    }
+
+    /// Whether tokens `i`, `i + 1` are an initial: one capital letter and a full stop ("J.").
+    fn initial(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        i + 1 < self.len()
+            && self.cap_word(i)
+            && nt.token_text(i).chars().count() == 1
+            && nt.token_text(i + 1) == "."
+    }
+
+    /// The run of capitalized words from token `i` (see the module docs), as a token range.
+    fn run_from(&self, i: usize, taken: &[bool]) -> Range<usize> {
+        let nt = self.cx.nt;
+        let free = |k: usize| k < self.len() && !taken[k];
+        let mut k = i;
+        let mut end = i;
+        while free(k) {
+            if self.initial(k) {
+                k += 2;
+                end = k;
+            } else if self.cap_word(k) {
+                k += 1;
+                end = k;
+            } else if k > i
+                && (nt.token_text(k) == "-"
+                    || self.cx.patterns.particles.contains(nt.token_text(k)))
+                && free(k + 1)
+                && self.cap_word(k + 1)
+            {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        i..end
+    }
+
+    /// Whether token `i` starts a sentence: the first of the field, or after . ! ? : a quote or
+    /// a line break.
+    fn sentence_start(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        if i == 0 {
+            return true;
+        }
+        let gap = &self.cx.orig[nt.tokens[i - 1].orig.end..nt.tokens[i].orig.start];
+        gap.contains('\n')
+            || matches!(
+                nt.token_text(i - 1),
+                "." | "!" | "?" | ":" | "\"" | "'" | "(" | "-"
+            )
+    }
+
+    /// The confidence of a capitalized run read as a person, if it is one.
+    fn person_run(&self, r: &Range<usize>) -> Option<f64> {
+        let nt = self.cx.nt;
+        let p = self.cx.patterns;
+        let words: Vec<usize> = r
+            .clone()
+            .filter(|&k| {
+                nt.tokens[k].kind == TokenKind::Word && nt.token_text(k).chars().count() > 1
+            })
+            .collect();
+        let (&first, &last) = (words.first()?, words.last()?);
+        if !(2..=4).contains(&words.len())
+            || r.clone().any(|k| {
+                p.org_heads.contains(nt.token_text(k))
+                    || p.org_connectors.contains(nt.token_text(k))
+            })
+        {
+            return None;
+        }
+        if self.is(first, GIVEN) && (!self.is(first, COMMON) || self.is(last, SURNAME)) {
+            return Some(0.6);
+        }
+        if words.len() <= 3 && !self.is(first, COMMON | FUNCTION) {
+            if self.is(last, SURNAME) {
+                return Some(0.55);
+            }
+            let speech = |k: usize| k < self.len() && p.speech_verbs.contains(nt.token_text(k));
+            if speech(r.end) || r.start > 0 && speech(r.start - 1) {
+                return Some(0.55);
+            }
+        }
+        None
+    }
     /// Whether token `i` is a capitalized Latin given name that no entity or title covers.
     pub(super) fn english_given_name(&self, i: usize) -> bool {
         let nt = self.cx.nt;

@@ -81,6 +81,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         }
     }
     arabic::by_structure(&w, &taken, &mut out);
+    english::capitalized_runs(&w, &taken, &mut out);
     out
 }
 
