@@ -240,7 +240,7 @@ struct Ident {
 /// | referent | id | name |
 /// | --- | --- | --- |
 /// | listed | the list's id (`person/vladimir-putin`) | the list's names |
-/// | unlisted person or organization | `person/unlisted/<normalized-name>`, `org/unlisted/…` | the text as found |
+/// | unlisted person, organization or place | `person/unlisted/<normalized-name>`, `org/unlisted/…`, `place/unlisted/…` | the text as found |
 /// | resolved date | `date/<ISO value>` | the value |
 /// | unresolved date | `date/unresolved/<normalized-text>` | the text as found |
 fn identify(rules: &RuleSet, referent: &Referent, first: String) -> Ident {
@@ -261,10 +261,10 @@ fn identify(rules: &RuleSet, referent: &Referent, first: String) -> Ident {
             }
         }
         Referent::Unlisted(t, key) => {
-            let kind = if *t == EntityType::Person {
-                "person"
-            } else {
-                "org"
+            let kind = match t {
+                EntityType::Person => "person",
+                EntityType::Location => "place",
+                _ => "org",
             };
             let ar = if crate::text::arabic::contains_arabic(&first) {
                 first.clone()

@@ -42,6 +42,10 @@ pub struct Patterns {
     pub particles: HashSet<String>,
     /// Lowercase words inside English organization names ("of", "for").
     pub org_connectors: HashSet<String>,
+    /// Last words of English place names ("Park", "River").
+    pub place_heads: HashSet<String>,
+    /// First words of English place names ("Lake", "Mount").
+    pub place_prefixes: HashSet<String>,
     /// English function words, for language detection.
     pub function_words: HashSet<String>,
     /// English articles ("a", "the"), allowed between a name and its title in apposition.
@@ -74,6 +78,8 @@ struct RawPatterns {
     person: Lists,
     #[serde(default)]
     organization: Lists,
+    #[serde(default)]
+    location: Lists,
     #[serde(default)]
     language: Lists,
     #[serde(default)]
@@ -155,6 +161,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         &["heads", "generic", "connectors"],
         errors,
     );
+    let mut location = take("location", raw.location, &["heads", "prefixes"], errors);
     let mut language = take(
         "language",
         raw.language,
@@ -179,6 +186,8 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
     p.org_connectors = set(&mut org, "connectors");
+    p.place_heads = set(&mut location, "heads");
+    p.place_prefixes = set(&mut location, "prefixes");
     p.function_words = set(&mut language, "function_words");
     p.articles = set(&mut language, "articles");
     p.not_names = by_language(path, src, raw.not_names, errors);
@@ -201,6 +210,8 @@ impl Patterns {
             ("organization.heads", &self.org_heads),
             ("organization.generic", &self.org_generic),
             ("organization.connectors", &self.org_connectors),
+            ("location.heads", &self.place_heads),
+            ("location.prefixes", &self.place_prefixes),
             ("language.function_words", &self.function_words),
             ("language.articles", &self.articles),
             ("stopwords", &self.stopwords),

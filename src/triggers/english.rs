@@ -16,6 +16,7 @@ use std::ops::Range;
 
 use super::words::{Words, COMMON, FUNCTION, GIVEN, SURNAME};
 use crate::entities::Candidate;
+use crate::model::EntityType;
 use crate::text::{arabic, TokenKind};
 
 /// A given name and one to three more capitalized words, without a title: "Maria Garcia said"
@@ -63,7 +64,16 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
         {
             r.start += 1;
         }
-        if let Some(confidence) = (r.start < r.end).then(|| w.person_run(&r)).flatten() {
+        if r.start < r.end && w.place_run(&r) {
+            out.push(w.candidate(
+                r,
+                0,
+                EntityType::Location,
+                "grammar:english-place",
+                0.55,
+                String::new(),
+            ));
+        } else if let Some(confidence) = (r.start < r.end).then(|| w.person_run(&r)).flatten() {
             out.push(w.person(r, "grammar:english-name", confidence, String::new()));
         }
         i = next;
@@ -125,7 +135,7 @@ impl Words<'_, '_> {
 
     /// Whether token `i` starts a sentence: the first of the field, or after . ! ? : a quote or
     /// a line break.
-    fn sentence_start(&self, i: usize) -> bool {
+    pub(super) fn sentence_start(&self, i: usize) -> bool {
         let nt = self.cx.nt;
         if i == 0 {
             return true;
@@ -136,6 +146,18 @@ impl Words<'_, '_> {
                 nt.token_text(i - 1),
                 "." | "!" | "?" | ":" | "\"" | "'" | "(" | "-"
             )
+    }
+
+    /// Whether a run of two words or more is a place by its words: it ends with a place head
+    /// ("Lincoln Park") or starts with a place prefix ("Lake Michigan"), and holds no
+    /// organization head.
+    fn place_run(&self, r: &Range<usize>) -> bool {
+        let nt = self.cx.nt;
+        let p = self.cx.patterns;
+        let text = |k: usize| nt.token_text(k);
+        r.len() >= 2
+            && !r.clone().any(|k| p.org_heads.contains(text(k)))
+            && (p.place_heads.contains(text(r.end - 1)) || p.place_prefixes.contains(text(r.start)))
     }
 
     /// The confidence of a capitalized run read as a person, if it is one.
@@ -150,6 +172,7 @@ impl Words<'_, '_> {
             .collect();
         let (&first, &last) = (words.first()?, words.last()?);
         if !(2..=4).contains(&words.len())
+            || r.clone().any(|k| p.place_heads.contains(nt.token_text(k)))
             || r.clone().any(|k| {
                 p.org_heads.contains(nt.token_text(k))
                     || p.org_connectors.contains(nt.token_text(k))

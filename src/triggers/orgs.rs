@@ -1,7 +1,7 @@
 //! Organizations read from their head word: "وزارة الدفاع الروسية", "معهد يونسي للدراسات الكورية
 //! الشمالية", "Korean Central News Agency", "Ministry of Defence".
 
-use super::words::Words;
+use super::words::{Words, COMMON, FUNCTION};
 use crate::entities::Candidate;
 use crate::model::EntityType;
 use crate::text::{arabic, TokenKind};
@@ -97,17 +97,29 @@ impl Words<'_, '_> {
                 && self.capitalized(k)
                 && !self.stop(nt.token_text(k))
         };
+        // A capitalized place, nationality or organization belongs to the name ("Swiss National
+        // Bank", "Montreal Hockey Club"); a date does not ("Club on May 5").
+        let covered = |k: usize| {
+            self.cover[k].is_some_and(|e| self.types[e] != EntityType::Date) && self.capitalized(k)
+        };
         let mut a = i;
-        while a > 0 && i - a < 4 && cap(a - 1) {
+        while a > 0 && i - a < 4 && (cap(a - 1) || covered(a - 1)) {
             a -= 1;
+        }
+        if a < i
+            && self.sentence_start(a)
+            && self.is(a, FUNCTION | COMMON)
+            && self.cover[a].is_none()
+        {
+            a += 1;
         }
         let mut b = i + 1;
         while b < n && b - i < 6 {
-            if cap(b) || (self.cover[b].is_some() && self.capitalized(b)) {
+            if cap(b) || covered(b) {
                 b += 1;
             } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
                 && b + 1 < n
-                && (cap(b + 1) || self.cover[b + 1].is_some() && self.capitalized(b + 1))
+                && (cap(b + 1) || covered(b + 1))
             {
                 b += 2;
             } else {

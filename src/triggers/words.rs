@@ -69,6 +69,8 @@ pub(super) struct Words<'a, 'b> {
     pub cx: &'a Context<'b>,
     /// Token → index of the listed entity (or date) that covers it.
     pub cover: Vec<Option<usize>>,
+    /// The type of every listed entity (or date) of the field, by index.
+    pub types: Vec<EntityType>,
     /// Token → index of the title hit that covers it.
     pub title_at: Vec<Option<usize>>,
     /// Token → its word-list bits (0 for punctuation and numbers).
@@ -105,6 +107,7 @@ impl<'a, 'b> Words<'a, 'b> {
         Words {
             cx,
             cover,
+            types: gaz.iter().map(|(_, t)| *t).collect(),
             title_at,
             flags,
         }
