@@ -33,9 +33,21 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         let n = nt.tokens.len();
         let mut k = i + 1;
+        // A place right after the head names the body: "بلدية نابلس", "جريدة فلسطين", "جامعة
+        // بيرزيت". The place's mention becomes part of the organization's.
+        if let Some(e) = self.cover.get(k).copied().flatten() {
+            if self.types[e] == EntityType::Location {
+                while k < n && self.cover[k] == Some(e) {
+                    k += 1;
+                }
+                while k < n && self.cover[k].is_some() && self.cover_type_is_adjectival(k) {
+                    k += 1;
+                }
+                return Some(self.org(i..k, clitic_len));
+            }
+        }
         while k < n && k - i <= 6 {
-            if let Some(c) = self.cover[k] {
-                let _ = c;
+            if self.cover[k].is_some() {
                 break;
             }
             let t = &nt.tokens[k];
@@ -58,8 +70,12 @@ impl Words<'_, '_> {
                 }
             }
         }
-        // A bare word right after the head ("معهد يونسي") needs a definite word after it.
-        if k == i + 2 && !arabic::is_definite(nt.token_text(i + 1)) {
+        // A bare word right after the head ("معهد يونسي") needs a definite word after it, unless
+        // it is on no list of common or function words (a proper name: "شركة أرامكو").
+        if k == i + 2
+            && !arabic::is_definite(nt.token_text(i + 1))
+            && (self.is(i + 1, COMMON | FUNCTION) || !arabic::starts_arabic(nt.token_text(i + 1)))
+        {
             return None;
         }
         if k <= i + 1 {
@@ -71,14 +87,19 @@ impl Words<'_, '_> {
         if generic.contains(phrase) {
             return None;
         }
-        Some(self.candidate(
-            i..k,
+        Some(self.org(i..k, clitic_len))
+    }
+
+    /// An organization of tokens `r`, less the clitic of its first token.
+    fn org(&self, r: std::ops::Range<usize>, clitic_len: usize) -> Candidate {
+        self.candidate(
+            r,
             clitic_len,
             EntityType::Organization,
             "patterns.toml:organization",
             0.6,
             String::new(),
-        ))
+        )
     }
 
     pub(super) fn cover_type_is_adjectival(&self, k: usize) -> bool {
