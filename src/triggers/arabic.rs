@@ -67,7 +67,13 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
-        if !self.is_arabic_word(i) || !self.name_word(i) || self.has_article(i) {
+        // Right after a title the title pass decides ("استقبل الرئيس عباس الوفد" is a surname and
+        // the object, which it refuses).
+        if !self.is_arabic_word(i)
+            || !self.name_word(i)
+            || self.has_article(i)
+            || i > 0 && self.title_at[i - 1].is_some()
+        {
             return None;
         }
         let text = nt.token_text(i);

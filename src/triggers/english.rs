@@ -8,8 +8,10 @@
 //! head word or connector ("University", "of") and one of these holds, else it is left out
 //! (a capitalized run with no cue is not guessed):
 //! * it starts with a given name and has two to four words (a given name that is also a common
-//!   word, "Will", "Mark", needs a family name at the end);
-//! * it ends with a family name and has two or three words, the first no common word;
+//!   word, "Will", "Mark", needs a family name that is no common word at the end: not "Will
+//!   Power");
+//! * it ends with a family name that is no common word and has two or three words, the first no
+//!   common word;
 //! * it has two or three words and a reporting verb stands right after or before it.
 
 use std::ops::Range;
@@ -180,11 +182,12 @@ impl Words<'_, '_> {
         {
             return None;
         }
-        if self.is(first, GIVEN) && (!self.is(first, COMMON) || self.is(last, SURNAME)) {
+        let family = self.is(last, SURNAME) && !self.is(last, COMMON);
+        if self.is(first, GIVEN) && (!self.is(first, COMMON | FUNCTION) || family) {
             return Some(0.6);
         }
         if words.len() <= 3 && !self.is(first, COMMON | FUNCTION) {
-            if self.is(last, SURNAME) {
+            if family {
                 return Some(0.55);
             }
             let speech = |k: usize| k < self.len() && p.speech_verbs.contains(nt.token_text(k));
