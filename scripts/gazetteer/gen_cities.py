@@ -276,7 +276,9 @@ def find_city(cities_by_cc: dict, lookup: str, cc: str) -> dict | None:
 
 # ------------------------------------------------------------------------------- tier B and words
 # Tier B: the cities of cities15000 that tier A (curated, capitals, large cities with an Arabic name)
-# leaves out. Their English name is used unless it is a word or a person's name:
+# leaves out. Their English name is matched case-sensitively (a town is written with a capital;
+# "potomac" or "diamante" in lower case is a word), with the country in brackets in name_en, unless
+# it is a word or a person's name:
 #   * a name that is one common word (rules/words common and function words, or a lower-case word of
 #     the wamerican dictionary: Reading, Mobile, Bath, Price) is matched case-sensitively (`=Reading`)
 #     when the city has 250,000 people or more and the word 4 letters or more, else not at all;
@@ -285,7 +287,7 @@ def find_city(cities_by_cc: dict, lookup: str, cc: str) -> dict | None:
 #     Fairfax, Carnegie) is used only for a city of 500,000 or more;
 #   * DROP_EN names that are no common word (Lincoln, Austin, Victoria...) are not used, nor names
 #     with a word of an institution (University of Texas, a populated place in GeoNames);
-#   * a name of 3 letters or fewer, or made only of common words (Little Rock), is case-sensitive;
+#   * a name made only of common words (Little Rock, Castle Rock) is used from 100,000 people on;
 #   * a name that any other gazetteer file lists (countries, nationalities, people, organizations,
 #     curated places) is not used: the hand-made lists win.
 # An unused English name stays as name_en with the country in brackets ("Bath (United Kingdom)"),
@@ -303,6 +305,7 @@ OTHER_FILES = ["countries.tsv", "nationalities.tsv", "people.tsv", "organization
 PROCLITICS = ["و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "فك"]
 MIN_POP_CASE = 250_000      # a common word is used (case-sensitively) from this size
 MIN_POP_NAME = 500_000      # a given name or surname is used from this size
+MIN_POP_PHRASE = 100_000    # a name made of common words (Little Rock) is used from this size
 CENSUS_SURNAME_RANK = 20_000  # US Census 1990 surnames up to this rank (frequency about 0.001%)
 # Words of institutions that GeoNames lists as populated places (University of Texas): not a city.
 INSTITUTION_WORDS = {"university", "college", "institute", "school", "airport", "campus", "hospital",
@@ -391,7 +394,9 @@ def en_policy(name: str, pop: int, words: dict) -> str:
         return "case" if len(w) <= 3 else "keep"
     if n in DROP_EN or any(t in INSTITUTION_WORDS for t in toks):
         return "drop"
-    return "case" if all(t in common for t in toks) else "keep"
+    if all(t in common for t in toks):
+        return "case" if pop >= MIN_POP_PHRASE else "drop"
+    return "keep"
 
 
 def ar_form_ok(form: str, arab: bool, words: dict) -> bool:
@@ -547,10 +552,9 @@ def build_cities() -> list[dict]:
         if e["name_ar"] and normalize(e["name_ar"]) in DROP_AR and not e["curated"]:
             continue
         if e.get("tier_b"):
-            if e["en"] == "case":
+            if e["en"] != "drop":
                 variants.append("=" + name_en)
-            if e["en"] != "keep":
-                name_en = f"{name_en} ({cname.get(cc, cc)})"
+            name_en = f"{name_en} ({cname.get(cc, cc)})"
         elif name_en in EN_QUALIFY:
             if EN_QUALIFY[name_en]:
                 variants.append(EN_QUALIFY[name_en])
@@ -689,9 +693,10 @@ def build_places(city_rows: list[dict]) -> list[dict]:
 #   * forms that a city, a curated place or another gazetteer file lists are dropped (a region is
 #     named like its capital: Baghdad, Tokyo, New York; the city wins); forms shared by two
 #     divisions (Punjab in India and Pakistan) are dropped from both;
-#   * English names under the tier-B rules: one common word (Centre, Central) is dropped, a given
-#     name or surname (Victoria) is matched case-sensitively, a name made of common words (Western
-#     Cape) too; an unused name_en gets the country in brackets;
+#   * English names: one common word (Centre, Central) or a name made only of common words (West
+#     Coast, North West) is dropped, and so is one given name or surname (Mary, Montana, Victoria),
+#     except for US states, which are matched case-sensitively (=Montana); an unused name_en gets
+#     the country in brackets;
 #   * Arabic: CLDR writes most names with their head noun ("محافظة الأنبار"): that form is kept when
 #     the head noun is a proper one (محافظة، منطقة، ولاية، إقليم، مقاطعة...), and the bare name
 #     ("الأنبار") is added under the Arabic rules of tier B; "إدارة X" (a calque of "department":
@@ -701,6 +706,8 @@ REGION_HEADS = ("محافظة", "منطقة", "ولاية", "إقليم", "اق�
                 "المحافظة", "المنطقة", "المقاطعة", "الإقليم")
 REGION_BAD_HEADS = ("إدارة", "الإدارة", "شركة", "ضاحية", "مدينة", "أوبليس", "شعبة")
 AP_FILE = HERE / "us_states_ap.tsv"
+# CLDR English names that are words, not names: "Jewish" (the Jewish Autonomous Oblast, RU-YEV).
+REGION_DROP_EN = {"jewish"}
 
 
 def load_cldr(cldr: Path) -> list[dict]:
@@ -726,23 +733,28 @@ def load_cldr(cldr: Path) -> list[dict]:
 REGION_FORMS: dict[str, set[str]] = {}
 
 
-def region_ar_ok(form: str, words: dict) -> bool:
-    """The Arabic filter of divisions: the word lists hold many place names (كولورادو is frequent in
-    subtitles, يوتا a surname word, ألاباما an Ayaspell entry), so a one-word form is dropped only
-    when it is a function word, or a frequent word (common_words) of fewer than 6 letters that the
-    Ayaspell dictionary also lists, or a proclitic makes it a frequent word."""
+def region_ar_ok(form: str, arab: bool, words: dict) -> bool:
+    """The Arabic filter of divisions. The word lists hold many place names (كولورادو is frequent in
+    subtitles, يوتا a surname word), so a frequent word (common_words) is dropped only when it has
+    the article, fewer than 6 letters or an Ayaspell entry (الشرق، الداخلية، الغربي); also dropped:
+    function words and given names, forms made only of frequent words (جنوب غرب، الشمال الشرقي),
+    one-word forms outside the Arab world of fewer than 5 letters (تاك، ترات), and forms that a
+    proclitic turns into a frequent word."""
     n = normalize(form)
     if n in DROP_AR or n in words["other"]:
         return False
     toks = words_of(n)
+    common = words["common_ar"]
+    if all(t in common or t in words["function_ar"] for t in toks):
+        return False
     if len(toks) != 1:
         return True
     w = toks[0]
-    if w in words["function_ar"] or len(w) < 3:
+    if w in words["function_ar"] or w in words["given_ar"] or len(w) < (3 if arab else 5):
         return False
-    if w in words["common_ar"] and w in words["ayaspell"] and len(w) < 6:
+    if w in common and (w.startswith("ال") or len(w) < 6 or w in words["ayaspell"]):
         return False
-    return not any(p + w in words["common_ar"] for p in PROCLITICS)
+    return not any(p + w in common for p in PROCLITICS)
 
 
 def build_regions(raw: list[dict], cities: list[dict], places: list[dict], words: dict,
@@ -783,16 +795,16 @@ def build_regions(raw: list[dict], cities: list[dict], places: list[dict], words
                 ar_forms = [ar, rest]
             else:
                 ar_forms = [ar]
-        ar_forms = [f for f in ar_forms if f and region_ar_ok(f, words)]
-        pol = en_policy(en, 0, words)
+        ar_forms = [f for f in ar_forms if f and region_ar_ok(f, cc in ARAB, words)]
         n = normalize(en)
         toks = words_of(n)
-        if len(toks) == 1 and (toks[0] in words["given_en"] or toks[0] in words["surname_en"]) \
-                and toks[0] not in words["common_en"]:
-            pol = "case"
-        elif pol == "drop" and len(toks) == 1 and toks[0] not in words["common_en"] \
-                and n not in words["other"]:
-            pol = "keep"  # en_policy's population rules are for towns
+        if n in REGION_DROP_EN or n in words["other"] or not toks \
+                or all(t in words["common_en"] for t in toks):
+            pol = "drop"
+        elif len(toks) == 1 and (toks[0] in words["given_en"] or toks[0] in words["surname_en"]):
+            pol = "case" if g["iso"] in ap else "drop"
+        else:
+            pol = "keep"
         variants = []
         if pol == "case":
             variants.append("=" + en)
