@@ -705,10 +705,9 @@ def build_places(city_rows: list[dict]) -> list[dict]:
 #     Coast, North West) is dropped, and so is one given name or surname (Mary, Montana, Victoria),
 #     except for US states, which are matched case-sensitively (=Montana); an unused name_en gets
 #     the country in brackets;
-#   * Arabic: CLDR writes most names with their head noun ("محافظة الأنبار"): that form is kept when
-#     the head noun is a proper one (محافظة، منطقة، ولاية، إقليم، مقاطعة...), and the bare name
-#     ("الأنبار") is added under the Arabic rules of tier B; "إدارة X" (a calque of "department":
-#     "administration") and "شركة X" ("company") are never forms.
+#   * Arabic: CLDR writes most names with their head noun ("محافظة الأنبار"); the form is the bare
+#     name ("الأنبار", as GUIDELINES span it), under the Arabic filters of `region_ar_ok`; "إدارة X"
+#     (a calque of "department": "administration") and "شركة X" ("company") are never forms.
 REGION_HEADS = ("محافظة", "منطقة", "ولاية", "إقليم", "اقليم", "مقاطعة", "جهة", "إمارة", "جمهورية",
                 "شعبية", "بلدية", "كانتون", "أبرشية", "أوبلاست", "أوكروغ", "كراي", "دائرة", "قضاء",
                 "المحافظة", "المنطقة", "المقاطعة", "الإقليم")
@@ -762,6 +761,8 @@ def region_ar_ok(form: str, arab: bool, words: dict) -> bool:
         return False
     if w in common and (w.startswith("ال") or len(w) < 6 or w in words["ayaspell"]):
         return False
+    if w.startswith("ال") and (w[2:] in common or w[2:] in words["ayaspell"]):
+        return False  # the article + a word: الشهداء
     return not any(p + w in common for p in PROCLITICS)
 
 
@@ -800,7 +801,7 @@ def build_regions(raw: list[dict], cities: list[dict], places: list[dict], words
             if head in REGION_BAD_HEADS:
                 ar_forms = [rest] if rest else []
             elif head in REGION_HEADS and rest:
-                ar_forms = [ar, rest]
+                ar_forms = [rest]  # the name without its head noun (GUIDELINES: "كورسك")
             else:
                 ar_forms = [ar]
         ar_forms = [f for f in ar_forms if f and region_ar_ok(f, cc in ARAB, words)]
