@@ -418,6 +418,10 @@ def ar_form_ok(form: str, arab: bool, words: dict) -> bool:
     w = toks[0]
     if w in words["common_ar"] or w in words["given_ar"] or w in words["surname_ar"]:
         return False
+    # A definite common noun: الوقف "the endowment", السد "the dam" (a word of the common list
+    # after its article; the Ayaspell dictionary is not asked here, it also holds الباحة, الرملة).
+    if w.startswith("ال") and w[2:] in words["common_ar"]:
+        return False
     if len(w) < (3 if arab else 4) or (not arab and w in words["ayaspell"]):
         return False
     return not any(p + w in words["common_ar"] for p in PROCLITICS)

@@ -141,6 +141,7 @@ fn field_candidates(
         head_hits: &f.hits[Group::Heads],
         speech_hits: &f.hits[Group::Speech],
         given_hits: &f.hits[Group::Given],
+        short_hits: &f.hits[Group::Shorts],
         names: &c.names,
     };
     let found = triggers::find(&cx, &mut typed);

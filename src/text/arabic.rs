@@ -24,6 +24,11 @@ pub(crate) const PROCLITICS: [&str; 11] =
 /// written "للكرملين").
 pub(crate) const LIL_CLITICS: [&str; 3] = ["ل", "ول", "فل"];
 
+/// Attached pronouns, longest first: "ضيفه" (his guest), "بيتها", "كتابهم". Normalized (ة is ه,
+/// so a feminine noun also ends in one of these: callers check the stem).
+pub(crate) const PRONOUN_SUFFIXES: [&str; 10] =
+    ["هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ي"];
+
 /// The definite article as it appears in normalized text.
 pub(crate) const ARTICLE: &str = "ال";
 

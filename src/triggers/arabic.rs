@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::words::{Words, COMMON, CURATED, FUNCTION, GIVEN, SURNAME};
+use super::words::{Words, COMMON, CURATED, FUNCTION, GIVEN, SHORT, SURNAME};
 use crate::entities::Candidate;
 use crate::text::arabic;
 
@@ -73,6 +73,7 @@ impl Words<'_, '_> {
             || !self.name_word(i)
             || self.has_article(i)
             || i > 0 && self.title_at[i - 1].is_some()
+            || self.is(i, SHORT)
         {
             return None;
         }
@@ -102,7 +103,10 @@ impl Words<'_, '_> {
             }
             if p.name_links.contains(t) {
                 // بن / أبو / آل + its complement, which may carry the article: "أبو العز".
-                if k + 1 < n && self.is_arabic_word(k + 1) && self.name_word(k + 1) {
+                if k + 1 < n
+                    && self.is_arabic_word(k + 1)
+                    && (self.name_word(k + 1) || self.linked_place(k + 1, i))
+                {
                     k += 2;
                     continue;
                 }

@@ -56,6 +56,9 @@ pub struct Context<'a> {
     pub speech_hits: &'a [Hit],
     /// Latin given name hits (`patterns.given_names`).
     pub given_hits: &'a [Hit],
+    /// Short form hits of listed entities (`short`): such a word is no new given name ("كيم" is
+    /// the short form of كيم جونغ أون and propagation links it).
+    pub short_hits: &'a [Hit],
     /// The word lists of the name grammar.
     pub names: &'a NameWords,
 }

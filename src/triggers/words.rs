@@ -57,6 +57,26 @@ impl NameWords {
         self.flags.get(word).copied().unwrap_or(0)
     }
 
+    /// The bits of a normalized Arabic or Latin word as it stands in a text: an Arabic word on no
+    /// list that is a common word once a pronoun suffix or the alef of tanween is taken off
+    /// ("ضيفه" = ضيف + ه, "قفازا") counts as common.
+    pub(super) fn of_word(&self, word: &str) -> u8 {
+        let bits = self.of(word);
+        // The article and an attached pronoun never go together.
+        if bits != 0 || !arabic::starts_arabic(word) || word.starts_with(arabic::ARTICLE) {
+            return bits;
+        }
+        let stem_common = arabic::PRONOUN_SUFFIXES.iter().chain(&["ا"]).any(|suffix| {
+            word.strip_suffix(suffix)
+                .is_some_and(|stem| stem.chars().count() >= 3 && self.of(stem) & COMMON != 0)
+        });
+        if stem_common {
+            COMMON
+        } else {
+            0
+        }
+    }
+
     /// Whether a normalized word is a common or a function word: it does not stand for a name
     /// alone (a short form of a name found in the same document, say).
     pub(crate) fn is_common(&self, word: &str) -> bool {
@@ -73,9 +93,13 @@ pub(super) struct Words<'a, 'b> {
     pub types: Vec<EntityType>,
     /// Token → index of the title hit that covers it.
     pub title_at: Vec<Option<usize>>,
-    /// Token → its word-list bits (0 for punctuation and numbers).
+    /// Token → its word-list bits (0 for punctuation and numbers), with [`SHORT`] for the short
+    /// form of a listed entity.
     pub flags: Vec<u8>,
 }
+
+/// The short form of a listed entity (not a word list: set from the lexicon's short-form hits).
+pub(super) const SHORT: u8 = 32;
 
 impl<'a, 'b> Words<'a, 'b> {
     /// Reads a field: `gaz` are its accepted listed candidates in text order.
@@ -98,12 +122,19 @@ impl<'a, 'b> Words<'a, 'b> {
                 }
             }
         }
-        let flags = (0..n)
+        let mut flags: Vec<u8> = (0..n)
             .map(|i| match nt.tokens[i].kind {
-                TokenKind::Word => cx.names.of(nt.token_text(i)),
+                TokenKind::Word => cx.names.of_word(nt.token_text(i)),
                 _ => 0,
             })
             .collect();
+        for h in cx.short_hits {
+            for t in token_span(nt, &h.norm) {
+                if let Some(f) = flags.get_mut(t) {
+                    *f |= SHORT;
+                }
+            }
+        }
         Words {
             cx,
             cover,
@@ -227,7 +258,7 @@ impl Words<'_, '_> {
     pub(super) fn name_forward(&self, j: usize) -> Option<Range<usize>> {
         let n = self.cx.nt.tokens.len();
         let mut k = j;
-        while k < n && k - j < 4 && self.name_word(k) {
+        while k < n && k - j < 4 && (self.name_word(k) || self.linked_place(k, j)) {
             k += 1;
             // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
             // is a name and what follows it.
@@ -240,6 +271,22 @@ impl Words<'_, '_> {
             }
         }
         (k > j && self.name_ok(&(j..k))).then_some(j..k)
+    }
+
+    /// Whether token `k` is a one-word listed place right after a name link inside a name that
+    /// starts at `start`: the place is part of the name ("محمد أبو سلمية", Salamiyah).
+    pub(super) fn linked_place(&self, k: usize, start: usize) -> bool {
+        let alone = |e: usize| {
+            (k == 0 || self.cover[k - 1] != Some(e))
+                && self.cover.get(k + 1).is_none_or(|&c| c != Some(e))
+        };
+        k > start
+            && self
+                .cx
+                .patterns
+                .name_links
+                .contains(self.cx.nt.token_text(k - 1))
+            && self.cover[k].is_some_and(|e| self.types[e] == EntityType::Location && alone(e))
     }
 
     pub(super) fn name_backward(&self, last: usize) -> Option<Range<usize>> {
