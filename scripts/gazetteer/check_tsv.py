@@ -147,15 +147,17 @@ def check(paths: list[Path], verbose: bool = False) -> int:
                 continue
             cols = line.split("\t")
             if not header_seen:
-                if cols != HEADER:
-                    errors.append(f"{where}: header must be: {chr(9).join(HEADER)}")
+                if cols not in (HEADER, HEADER + ["wikidata"]):
+                    errors.append(f"{where}: header must be: {chr(9).join(HEADER)}"
+                                  " (optionally followed by a wikidata column)")
+                ncols = len(cols)
                 header_seen = True
                 continue
             if not line.strip():
                 errors.append(f"{where}: empty line")
                 continue
-            if len(cols) != 10:
-                errors.append(f"{where}: {len(cols)} columns, expected 10")
+            if len(cols) != ncols:
+                errors.append(f"{where}: {len(cols)} columns, expected {ncols}")
                 continue
             row = dict(zip(HEADER, cols))
             eid = row["id"]
