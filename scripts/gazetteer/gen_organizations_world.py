@@ -22,9 +22,10 @@ What is kept (general filters; no single name is listed or removed by hand):
 * a one-word Latin form ("Arsenal", "Palmeiras", "Al-Ahli") is never a full form: one-word
   club names are mostly towns or words ("Arles", "Heidenheim", "Chelsea"), which no word list
   here tells apart; it goes to `short` when it has 4 letters or more and is no common English
-  word (wamerican lowercase), and then counts only in a document that names the club in full
-  (and, in a sports story, a city that is the short form of exactly one club is that club, see
-  DESIGN.md). A one-word Arabic form is a full form when it has 4 letters or more and is no
+  word (wamerican lowercase), no form of another gazetteer file and no club's city in the
+  source, and then counts only in a document that names the club in full (a town is left out:
+  in a sports story a city that is the short form of exactly one club is that club, see
+  DESIGN.md, and "Chicago" is more often the city or another sport's team). A one-word Arabic form is a full form when it has 4 letters or more and is no
   stem of Debian's hunspell-ar;
 * a university name needs two words or more and one word that is no common English word
   (wamerican lowercase) and no head word (University, College, Institute, of, the...): "State
@@ -228,8 +229,9 @@ def main() -> int:
                 continue
             if nwords(f) >= 2 or (not _LATIN.search(f) and one_word_full(f)):
                 full.append(f)
-            elif letters(f) >= 4 and normalize(f) not in common:
-                short.append(f)
+            elif (letters(f) >= 4 and normalize(f) not in common
+                  and form_key(f) not in other_forms and form_key(f) not in cities):
+                short.append(f)  # not a town: in a sports story a town's name would be the club
         src = f"{OF_REPO}@{OF_COMMIT[:12]} {c['file']}"
         if c["ar"]:
             src += f", Arabic {c['ar_file']}"

@@ -25,6 +25,12 @@ What is kept (general filters; no single name is listed or removed by hand):
   letters only (a name with a Persian or Urdu letter, پ چ ژ گ ک ی, is not an Arabic name);
 * a full form has two words or more and three letters or more; a one-word name (a mononym or a
   bare surname) is never a full form;
+* a form whose first word is an initial ("A. A. Wijethunga") or a common word (wamerican
+  lowercase: "Bill", "Hope", "Said") is dropped, unless
+  rules/patterns.toml lists that word among its given names: the loader makes the first word of
+  every listed person's name a given name of the trigger patterns, and a common word must not
+  start names there ("Hope Springs"); Arabic given names are mostly words (كريم، جمال) and the
+  Arabic triggers need more structure than a given name, so Arabic forms are not filtered so;
 * a form made only of common English words (lowercase entries of Debian's wamerican word list:
   "Will Young") is kept case-sensitive (`=Will Young`), so "will young" in running text is no name;
 * a form that two listed people share (namesakes, "John Smith") is dropped from both: a list
@@ -55,6 +61,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -221,6 +228,9 @@ def main() -> int:
 
     common_en = english_words()
     stems_ar = arabic_stems()
+    patterns = tomllib.loads((ROOT / "rules/patterns.toml").read_text(encoding="utf-8"))
+    given_ok = {normalize(w) for lang in ("en", "ar")
+                for w in patterns["person"]["given_names"][lang]}
     other_forms, other_people = existing()
 
     # forms of every person, normalized; a form two people share is dropped from both
@@ -243,6 +253,10 @@ def main() -> int:
             k = form_key(f)
             if k in seen or not full_form_ok(f) or len(owners[k]) > 1 or k in other_forms:
                 continue
+            first = normalize(f).split()[0]
+            if letters(first) < 2 or (_LATIN.search(f) and first in common_en
+                                      and first not in given_ok):
+                continue  # the first word of a listed name becomes a given name of the triggers
             seen.add(k)
             if _LATIN.search(f) and all(w in common_en for w in normalize(f).split()):
                 f = "=" + f
