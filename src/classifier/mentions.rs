@@ -193,7 +193,7 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                 .iter()
                 .map(|h| Referent::Known(EntityId::from_index(h.payload as usize)))
                 .collect();
-            out.push(short_hit(f, group[0].norm.clone(), options));
+            push_capitalized(&mut out, short_hit(f, group[0].norm.clone(), options), f);
         }
         if unlisted.is_empty() {
             continue;
@@ -208,11 +208,22 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                     continue;
                 }
                 let options = unlisted[&tok[clitic..]].clone();
-                out.push(short_hit(f, t.norm.start + clitic..t.norm.end, options));
+                let hit = short_hit(f, t.norm.start + clitic..t.norm.end, options);
+                push_capitalized(&mut out, hit, f);
             }
         }
     }
     out
+}
+
+/// Keeps a short-form occurrence unless it is a Latin word written in lower case: English
+/// writes a surname capitalized, so "band" or "park" in running text is never the short form of
+/// "X Band" or "Lincoln Park" (Arabic script has no case and always passes).
+fn push_capitalized(out: &mut Vec<ShortHit>, hit: ShortHit, f: &FieldText) {
+    let first = f.orig.get(hit.orig.clone()).and_then(|t| t.chars().next());
+    if !first.is_some_and(|ch| ch.is_lowercase()) {
+        out.push(hit);
+    }
 }
 
 fn short_hit(f: &FieldText, norm: Range<usize>, options: Vec<Referent>) -> ShortHit {

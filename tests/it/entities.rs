@@ -178,7 +178,7 @@ fn table() {
 fn a_given_name_starting_an_organization_name_is_no_person() {
     for text in [
         "Thomas Jefferson University announced a new program",
-        "the Johns Hopkins University study and the John Smith Institute",
+        "the Johns Hopkins University study and the John Harlowe Institute",
     ] {
         let ms = mentions(text, "");
         let people: Vec<_> = ms.iter().filter(|m| m.0 == EntityType::Person).collect();
@@ -214,6 +214,22 @@ fn not_name_phrases_take_no_short_form() {
         .map(|m| m.1.as_str())
         .collect();
     assert_eq!(persons, vec!["لي تشيانغ", "خليل الحية"], "{ms:?}");
+}
+
+#[test]
+fn lower_case_word_is_no_short_form_of_an_english_name() {
+    // "Maria Park" is a name (a given name and a capitalized word), so "Park" alone is her; the
+    // common noun "park", written in lower case, is not.
+    let ms = mentions(
+        "Maria Park said the park would reopen. Park added that the park was safe.",
+        "",
+    );
+    let persons: Vec<&str> = ms
+        .iter()
+        .filter(|m| m.0 == EntityType::Person)
+        .map(|m| m.1.as_str())
+        .collect();
+    assert_eq!(persons, vec!["Maria Park", "Park"], "{ms:?}");
 }
 
 #[test]
