@@ -3,8 +3,8 @@
 //! For each topic rule, every term adds its weight for its first occurrence, half and a quarter
 //! for two repeats, nothing after; occurrences in the title count 2×, in the lead 1.5×; mentions of
 //! the topic's entities add their weight the same way; `not` phrases drop the hits they overlap.
-//! A top-level topic sums the evidence of its whole subtree (each span once, at the highest weight
-//! of its string in the subtree). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
+//! A top-level topic sums the evidence of its whole subtree (each span once, at the weight the
+//! top-level rule gives its string, or the highest a subtopic gives it when the top does not list it). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
 //! scores `(1 − e^−E_sub) × (E_top / total)^(1/3)`, at most its top's score (DESIGN.md "Topic
 //! scoring"). A topic is emitted when its score reaches its threshold, one of its `require`
 //! terms fired (if it has any) and none of its `exclude` terms did; the top-level topic with the
