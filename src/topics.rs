@@ -3,8 +3,8 @@
 //! For each topic rule, every term adds its weight for its first occurrence, half and a quarter
 //! for two repeats, nothing after; occurrences in the title count 2×, in the lead 1.5×; mentions of
 //! the topic's entities add their weight the same way; `not` phrases drop the hits they overlap.
-//! A top-level topic sums the evidence of its whole subtree (each span once, at the highest weight
-//! of its string in the subtree). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
+//! A top-level topic sums the evidence of its whole subtree (each span once, at the weight the
+//! top-level rule gives its string, or the highest a subtopic gives it when the top does not list it). `score(top) = (1 − e^−E) × (E / total)^(1/3)`, and a subtopic
 //! scores `(1 − e^−E_sub) × (E_top / total)^(1/3)`, at most its top's score (DESIGN.md "Topic
 //! scoring"). A topic is emitted when its score reaches its threshold, one of its `require`
 //! terms fired (if it has any) and none of its `exclude` terms did; the top-level topic with the
@@ -67,8 +67,9 @@ pub struct TopicEngine {
     topics: Vec<CompiledTopic>,
     /// The top-level topics of the rules.
     tops: Vec<Top>,
-    /// Per aggregate string (a term string under one top-level topic): the highest weight any
-    /// term of that subtree gives it. The top-level evidence counts each string once.
+    /// Per aggregate string (a term string under one top-level topic): the weight its top-level
+    /// rule gives it, or, when that rule does not list it, the highest weight its subtopics give
+    /// it. The top-level evidence counts each string once.
     agg_weight: Vec<f64>,
     /// Entity index → (topic, weight, rule id).
     entity_signals: HashMap<usize, Vec<(u32, f64, String)>>,
@@ -120,7 +121,11 @@ impl TopicEngine {
         let mut tops: Vec<Top> = Vec::new();
         let mut top_index: HashMap<String, u32> = HashMap::default();
         let mut agg_index: HashMap<(u32, String, bool), u32> = HashMap::default();
+        // Per aggregate string: the highest weight its subtopics give it, and the highest its
+        // top-level rule gives it (0 when the top-level rule does not list it).
+        let mut agg_count: u32 = 0;
         let mut agg_weight: Vec<f64> = Vec::new();
+        let mut agg_top: Vec<f64> = Vec::new();
         // The entities the topic rules name (the last of an id, should ids repeat): the
         // gazetteer is read once, only these few ids are kept.
         let mut ids: HashMap<&str, Option<usize>> = rules
@@ -148,7 +153,8 @@ impl TopicEngine {
                 });
                 (tops.len() - 1) as u32
             });
-            if top_id == t.id {
+            let is_top = top_id == t.id;
+            if is_top {
                 tops[top as usize].rule = Some(ti);
             }
             topics.push(CompiledTopic {
@@ -171,11 +177,20 @@ impl TopicEngine {
                 let agg = *agg_index
                     .entry((top, term.norm.clone(), term.stem))
                     .or_insert_with(|| {
-                        agg_weight.push(0.0);
-                        (agg_weight.len() - 1) as u32
+                        agg_count += 1;
+                        agg_count - 1
                     });
                 if term.role == TermRole::Weight {
-                    let w = &mut agg_weight[agg as usize];
+                    // The top-level rule's own weight for a string wins over its subtopics'.
+                    let slot = if is_top {
+                        &mut agg_top
+                    } else {
+                        &mut agg_weight
+                    };
+                    if slot.len() <= agg as usize {
+                        slot.resize(agg as usize + 1, 0.0);
+                    }
+                    let w = &mut slot[agg as usize];
                     *w = w.max(term.weight);
                 }
                 terms.push(TermRef {
@@ -197,6 +212,13 @@ impl TopicEngine {
                         .or_default()
                         .push((ti as u32, *w, rid.clone()));
                 }
+            }
+        }
+        agg_weight.resize(agg_count as usize, 0.0);
+        agg_top.resize(agg_count as usize, 0.0);
+        for (w, t) in agg_weight.iter_mut().zip(&agg_top) {
+            if *t > 0.0 {
+                *w = *t;
             }
         }
         let own = topics

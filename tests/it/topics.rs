@@ -186,3 +186,56 @@ fn min_topic_score_still_filters_the_best_topic() {
     let high = classifier.classify(&doc).expect("classifies");
     assert!(high.topics.is_empty(), "{:?}", high.topics);
 }
+
+/// Copies a directory tree (the rules fixtures are small).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_top_level_weight_wins_over_its_subtopics_weight() {
+    // A word the top-level rule keeps weak ("talks", 0.1) stays weak in the top-level evidence
+    // although a subtopic lists it strongly; a word only a subtopic lists ("envoy") counts with
+    // the subtopic's weight.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("tests/data/good_rules"), dir.path());
+    std::fs::write(
+        dir.path().join("topics/11000000-politics-government.toml"),
+        "[[topic]]\nid = \"medtop:11000000\"\nterms.en = [[\"talks\", 0.1]]\n\n\
+         [[topic]]\nid = \"medtop:20000639\"\nterms.en = [[\"talks\", 0.9], [\"envoy\", 0.9]]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("topics/16000000-conflict-war-peace.toml"),
+        "[[topic]]\nid = \"medtop:16000000\"\nterms.en = [[\"troops\", 0.3]]\n",
+    )
+    .unwrap();
+    let classifier = Classifier::from_dir(dir.path()).expect("rules load");
+    let first = |text: &str| {
+        let doc = Document {
+            text: text.into(),
+            ..Default::default()
+        };
+        top_levels(&classifier, &doc)
+            .first()
+            .map(|(q, _)| q.clone())
+    };
+    assert_eq!(
+        first("Troops held talks.").as_deref(),
+        Some("medtop:16000000")
+    );
+    assert_eq!(
+        first("Troops met an envoy.").as_deref(),
+        Some("medtop:11000000")
+    );
+}
