@@ -207,7 +207,8 @@ pub fn propagate(
     for c in accepted.iter() {
         if matches!(
             c.referent,
-            Referent::Known(_) | Referent::Unlisted(EntityType::Person, _)
+            Referent::Known(_)
+                | Referent::Unlisted(EntityType::Person | EntityType::Organization, _)
         ) {
             full.entry(&c.referent)
                 .or_default()

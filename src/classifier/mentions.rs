@@ -167,6 +167,25 @@ fn sport_story(c: &Classifier, terms: &[(u32, Occurrence)], shorts: &[ShortHit])
 fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<ShortHit> {
     let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
     for m in accepted {
+        // An unlisted English organization is named again by its first word: "Smithsonian
+        // Institution" ... "the Smithsonian" (not a head word: "University of Chicago").
+        if let Referent::Unlisted(EntityType::Organization, key) = &m.referent {
+            if let Some((first, _)) = key.split_once(' ') {
+                let p = &c.rules.patterns;
+                if first.chars().count() >= 3
+                    && first.chars().all(|ch| ch.is_ascii_alphabetic())
+                    && !p.stopwords.contains(first)
+                    && !p.org_heads.contains(first)
+                    && !c.names.is_common(first)
+                    && !c.rules.form_owner.contains_key(&(first.to_owned(), false))
+                {
+                    let v = unlisted.entry(first.to_owned()).or_default();
+                    if !v.contains(&m.referent) {
+                        v.push(m.referent.clone());
+                    }
+                }
+            }
+        }
         if let Referent::Unlisted(EntityType::Person, key) = &m.referent {
             if let Some((_, last)) = key.rsplit_once(' ') {
                 // A Latin short form must be capitalized where it stands (see below); an Arabic
