@@ -128,6 +128,11 @@ pub struct ServeArgs {
     /// Seconds shutdown waits for calls in flight before closing their connections.
     #[arg(long, env = "KHABAR_DRAIN_TIMEOUT", default_value_t = srv::DEFAULT_DRAIN_TIMEOUT.as_secs(), value_name = "SECS")]
     pub drain_timeout: u64,
+    /// Compress Classify/ClassifyBatch/ClassifyStream/GetRules responses (gzip or zstd) for
+    /// clients that accept it; requests may be compressed either way. Costs CPU per call (grpcio
+    /// clients accept gzip on every call).
+    #[arg(long, env = "KHABAR_COMPRESS_RESPONSES", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub compress_responses: bool,
     /// Reload the rules when files under --rules DIR change (debounced). SIGHUP always reloads.
     #[arg(long, env = "KHABAR_WATCH")]
     pub watch: bool,
@@ -179,6 +184,7 @@ impl ServeArgs {
             idle_timeout: secs(self.idle_timeout),
             message_timeout: secs(self.message_timeout),
             drain_timeout: secs(self.drain_timeout),
+            compress_responses: self.compress_responses,
         }
     }
 }

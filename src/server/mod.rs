@@ -109,6 +109,9 @@ pub struct Config {
     pub message_timeout: Duration,
     /// How long shutdown waits for calls in flight before closing their connections.
     pub drain_timeout: Duration,
+    /// Whether the classifier's responses are compressed (gzip or zstd) for clients that accept
+    /// it. Compressing costs CPU per call, and some clients (grpcio) accept gzip on every call.
+    pub compress_responses: bool,
 }
 
 impl Default for Config {
@@ -128,6 +131,7 @@ impl Default for Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             message_timeout: DEFAULT_MESSAGE_TIMEOUT,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            compress_responses: true,
         }
     }
 }

@@ -12,7 +12,8 @@
 //!
 //! Compression is set up in [`grpc`], the one place a method's codec is: every method accepts
 //! gzip and zstd requests and compresses its responses when the client accepts one of them
-//! (`grpc-accept-encoding`, in the client's order of preference); the limits apply to the compressed message (the guard) and
+//! (`grpc-accept-encoding`, in the client's order of preference; `--compress-responses false`
+//! turns that off for the classifier's methods); the limits apply to the compressed message (the guard) and
 //! to the decompressed one (tonic stops decompressing at the method's limit: RESOURCE_EXHAUSTED).
 
 use std::convert::Infallible;
@@ -68,7 +69,7 @@ impl NamedService for ClassifierRoutes {
 /// A method's codec and limits: requests decoded leniently, at most `max_request` bytes (after
 /// decompression); responses encoded with prost, at most `--max-response-bytes` (tonic's own
 /// limits, behind the guard's and the handlers' checks, which give the clearer messages);
-/// gzip and zstd both ways ([`COMPRESSION`]).
+/// gzip and zstd requests, and responses unless `--compress-responses false` ([`COMPRESSION`]).
 fn grpc<E, D>(config: &Config, max_request: usize) -> Grpc<LenientCodec<E, D>>
 where
     E: prost::Message + Send + 'static,
@@ -76,7 +77,10 @@ where
 {
     let mut grpc = Grpc::new(LenientCodec(PhantomData));
     for encoding in COMPRESSION {
-        grpc = grpc.accept_compressed(encoding).send_compressed(encoding);
+        grpc = grpc.accept_compressed(encoding);
+        if config.compress_responses {
+            grpc = grpc.send_compressed(encoding);
+        }
     }
     grpc.max_decoding_message_size(max_request)
         .max_encoding_message_size(

@@ -112,6 +112,28 @@ async fn gzip_and_zstd_requests_succeed_and_responses_come_back_compressed() {
 }
 
 #[tokio::test]
+async fn without_compressed_responses_requests_may_still_be_compressed() {
+    let config = Config {
+        compress_responses: false,
+        ..Config::default()
+    };
+    let server = TestServer::start_with(support::shared_engine(), config).await;
+    let mut client = server
+        .client()
+        .await
+        .send_compressed(CompressionEncoding::Zstd)
+        .accept_compressed(CompressionEncoding::Zstd)
+        .accept_compressed(CompressionEncoding::Gzip);
+    let resp = client
+        .classify(req("a", "Vladimir Putin met Kim Jong Un."))
+        .await
+        .unwrap();
+    assert_eq!(resp.metadata().get("grpc-encoding"), None);
+    assert!(!resp.into_inner().entities.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn a_compressed_message_is_held_to_its_limit_once_decompressed() {
     let config = Config {
         max_text_bytes: 10_000,
