@@ -55,7 +55,7 @@ fn git(args: &[&str]) -> Option<String> {
     (out.status.success() && !s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
-/// Generates the prost messages and tonic client/server for `proto/khabar/v1/classifier.proto`,
+/// Generates the prost messages and the tonic client for `proto/khabar/v1/classifier.proto`,
 /// their proto3 JSON mapping (serde `Serialize`/`Deserialize` by `pbjson-build`, the JSON that
 /// grpcurl prints), and writes the encoded file descriptor set (`khabar_descriptor.bin`) used by
 /// server reflection. Well-known types (`google.protobuf.Timestamp`) come from `pbjson-types`,
@@ -70,7 +70,8 @@ fn compile_protos(out_dir: &Path) {
         .expect("write khabar_descriptor.bin");
     tonic_prost_build::configure()
         .build_client(true)
-        .build_server(true)
+        // The server's routes are written out (src/server/rpc.rs: a codec and limit per method).
+        .build_server(false)
         .compile_well_known_types(true)
         .extern_path(".google.protobuf", "::pbjson_types")
         .compile_fds(fds)

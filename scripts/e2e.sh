@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end check of the release binary with a real grpcurl:
 #   health, reflection (list, describe), Classify on every tests/data/articles/*.txt, the README's
-#   sample (grpcurl's JSON = `khabar classify`'s, byte for byte), INVALID_ARGUMENT on an empty text, check-rules, SIGHUP reload of a copied rules directory
-#   (good and bad edits), and a clean exit (code 0) on SIGTERM.
+#   sample (grpcurl's JSON = `khabar classify`'s, byte for byte; the HTTP/JSON endpoint's = the
+#   same), INVALID_ARGUMENT on an empty text (gRPC and HTTP 400), check-rules, SIGHUP reload of a
+#   copied rules directory (good and bad edits), a clean exit (code 0) on SIGTERM, and, when
+#   openssl and curl are there, mutual TLS with the `khabar serve --tls-*` flags (grpcurl and curl
+#   with a client certificate are served, without one refused).
 # Usage: scripts/e2e.sh            (after `cargo build --release`)
 #   KHABAR_BIN=path/to/khabar     binary to test (default target/release/khabar)
 #   GRPCURL=path/to/grpcurl       grpcurl to use (default: on PATH, else the one installed by
@@ -52,8 +55,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-ADDR="127.0.0.1:$PORT"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+ADDR="127.0.0.1:$(free_port)"
+HTTP="127.0.0.1:$(free_port)"
 gc() { "$GRPCURL" -plaintext -max-time 30 "$@"; }
 json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get(sys.argv[1], ""))' "$1"; }
 
@@ -71,7 +75,7 @@ grep -q "zz_broken.toml:[0-9]" "$TMP/check.err" || fail "check-rules errors lack
 step "check-rules: ok (valid dir exits 0, broken dir exits 1 with path:line)"
 
 # --- start ------------------------------------------------------------------------------------
-RUST_LOG=info "$BIN" serve --addr "$ADDR" --rules "$TMP/rules" >"$TMP/server.log" 2>&1 &
+RUST_LOG=info "$BIN" serve --addr "$ADDR" --http-addr "$HTTP" --rules "$TMP/rules" >"$TMP/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 150); do
   if gc "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"'; then
@@ -128,6 +132,38 @@ KHABAR_BIN="$BIN" scripts/readme_sample.sh --response >"$TMP/sample.cli" ||
 diff -u "$TMP/sample.cli" "$TMP/sample.grpc" >&2 ||
   fail "grpcurl and khabar classify print different JSON for the README's sample"
 step "README sample: grpcurl and khabar classify print the same JSON"
+
+# --- HTTP/JSON: the same answers --------------------------------------------------------------
+# http METHOD PATH [BODY_FILE] -> prints "STATUS BODY" (python3, no curl needed)
+http() {
+  python3 - "$1" "http://$HTTP$2" "${3:-}" <<'EOF'
+import sys, urllib.request, urllib.error
+method, url, body = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(body, "rb").read() if body else None
+req = urllib.request.Request(url, data=data, method=method,
+                             headers={"Content-Type": "application/json"} if data else {})
+try:
+    with urllib.request.urlopen(req, timeout=30) as r:
+        print(r.status, r.read().decode())
+except urllib.error.HTTPError as e:
+    print(e.code, e.read().decode())
+EOF
+}
+scripts/readme_sample.sh --request >"$TMP/sample.req"
+http POST /v1/classify "$TMP/sample.req" >"$TMP/sample.http"
+python3 - "$TMP/sample.http" "$TMP/sample.cli" <<'EOF' || fail "POST /v1/classify does not answer what khabar classify prints"
+import json, sys
+status, body = open(sys.argv[1], encoding="utf-8").read().split(" ", 1)
+assert status == "200", status + " " + body
+assert json.loads(body) == json.load(open(sys.argv[2], encoding="utf-8")), "different JSON"
+EOF
+version="$(gc "$ADDR" "$SERVICE/GetRules" | json_get version)"
+http GET /v1/rules | grep -q "^200 .*\"version\":\"$version\"" ||
+  fail "GET /v1/rules does not give GetRules' version $version"
+echo '{"text":"  "}' >"$TMP/empty.json"
+http POST /v1/classify "$TMP/empty.json" | grep -q '^400 .*"code":3.*"text is empty"' ||
+  fail "HTTP empty text: expected 400 with code 3: $(http POST /v1/classify "$TMP/empty.json")"
+step "HTTP/JSON on $HTTP: the README sample as khabar classify prints it, GET /v1/rules, 400 on an empty text"
 
 # --- errors -----------------------------------------------------------------------------------
 if gc -d '{"id":"empty","text":"   "}' "$ADDR" "$SERVICE/Classify" >"$TMP/err.out" 2>&1; then
@@ -198,4 +234,46 @@ PID=""
 [ "$rc" -eq 0 ] || fail "the server exited with code $rc after SIGTERM"
 grep -q "khabar stopped" "$TMP/server.log" || fail "no shutdown line in the log"
 step "SIGTERM: clean exit (0)"
+
+# --- mutual TLS with the serve flags ----------------------------------------------------------
+if command -v openssl >/dev/null && command -v curl >/dev/null; then
+  # cert NAME [openssl req flags...]: a P-256 key and a certificate valid for a day
+  cert() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+      -keyout "$TMP/$1.key" -out "$TMP/$1.pem" -subj "/CN=$1" "${@:2}" 2>/dev/null
+  }
+  cert ca -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign ||
+    fail "openssl cannot make a CA"
+  cert server -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+    -addext extendedKeyUsage=serverAuth || fail "openssl cannot make the server certificate"
+  cert client -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -addext extendedKeyUsage=clientAuth ||
+    fail "openssl cannot make the client certificate"
+  ADDR="127.0.0.1:$(free_port)"
+  HTTP="127.0.0.1:$(free_port)"
+  "$BIN" serve --addr "$ADDR" --http-addr "$HTTP" --tls-cert "$TMP/server.pem" \
+    --tls-key "$TMP/server.key" --tls-client-ca "$TMP/ca.pem" >"$TMP/server.log" 2>&1 &
+  PID=$!
+  tls=(-max-time 30 -cacert "$TMP/ca.pem" -cert "$TMP/client.pem" -key "$TMP/client.key")
+  for _ in $(seq 1 150); do
+    "$GRPCURL" "${tls[@]}" "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"' && break
+    kill -0 "$PID" 2>/dev/null || fail "the TLS server exited at startup"
+    sleep 0.2
+  done
+  "$GRPCURL" "${tls[@]}" "$ADDR" "$SERVICE/GetRules" | grep -q '"version"' ||
+    fail "grpcurl with a client certificate is not served over TLS"
+  if "$GRPCURL" -max-time 30 -cacert "$TMP/ca.pem" "$ADDR" "$SERVICE/GetRules" >/dev/null 2>&1; then
+    fail "grpcurl without a client certificate was served under mutual TLS"
+  fi
+  curl -sS --fail --max-time 30 --cacert "$TMP/ca.pem" --cert "$TMP/client.pem" --key "$TMP/client.key" \
+    "https://$HTTP/v1/rules" | grep -q '"version"' || fail "curl with a client certificate is not served"
+  if curl -sS --max-time 30 --cacert "$TMP/ca.pem" "https://$HTTP/v1/rules" >/dev/null 2>&1; then
+    fail "curl without a client certificate was served under mutual TLS"
+  fi
+  kill -TERM "$PID"
+  wait "$PID" || fail "the TLS server exited with an error"
+  PID=""
+  step "mutual TLS: grpcurl and curl with a client certificate served, without one refused"
+else
+  step "mutual TLS: skipped (needs openssl and curl)"
+fi
 echo "e2e: all checks passed"

@@ -51,6 +51,34 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "KHABAR_ADDR", default_value = "127.0.0.1:50051")]
     pub addr: String,
+    /// Also serve HTTP/JSON on this address (POST /v1/classify, POST /v1/classify:batch,
+    /// GET /v1/rules), through the same limits and workers as gRPC (default: off).
+    #[arg(long, env = "KHABAR_HTTP_ADDR", value_name = "ADDR")]
+    pub http_addr: Option<String>,
+    /// TLS certificate chain (PEM) for gRPC and HTTP/JSON; needs --tls-key.
+    #[arg(
+        long,
+        env = "KHABAR_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(
+        long,
+        env = "KHABAR_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// Mutual TLS: accept only clients with a certificate signed by this CA (PEM).
+    #[arg(
+        long,
+        env = "KHABAR_TLS_CLIENT_CA",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
     /// Rules directory (default: the rules embedded in the binary).
     #[arg(long, env = "KHABAR_RULES", value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -100,6 +128,11 @@ pub struct ServeArgs {
     /// Seconds shutdown waits for calls in flight before closing their connections.
     #[arg(long, env = "KHABAR_DRAIN_TIMEOUT", default_value_t = srv::DEFAULT_DRAIN_TIMEOUT.as_secs(), value_name = "SECS")]
     pub drain_timeout: u64,
+    /// Compress Classify/ClassifyBatch/ClassifyStream/GetRules responses (gzip or zstd) for
+    /// clients that accept it; requests may be compressed either way. Costs CPU per call (grpcio
+    /// clients accept gzip on every call).
+    #[arg(long, env = "KHABAR_COMPRESS_RESPONSES", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub compress_responses: bool,
     /// Reload the rules when files under --rules DIR change (debounced). SIGHUP always reloads.
     #[arg(long, env = "KHABAR_WATCH")]
     pub watch: bool,
@@ -122,6 +155,17 @@ impl ServeArgs {
         }
     }
 
+    /// TLS from the PEM files of `--tls-cert`, `--tls-key`, `--tls-client-ca` (`None`:
+    /// plaintext).
+    pub fn tls(&self) -> Result<Option<srv::Tls>, srv::ServeError> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                srv::Tls::from_files(cert, key, self.tls_client_ca.as_deref()).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// The server's settings.
     pub fn config(&self) -> Config {
         let secs = std::time::Duration::from_secs;
@@ -140,6 +184,7 @@ impl ServeArgs {
             idle_timeout: secs(self.idle_timeout),
             message_timeout: secs(self.message_timeout),
             drain_timeout: secs(self.drain_timeout),
+            compress_responses: self.compress_responses,
         }
     }
 }

@@ -133,16 +133,29 @@ async fn serve_async(args: &ServeArgs) -> Result<(), server::ServeError> {
         .await?
         .map_err(|e| format!("invalid rules:\n{e}"))?;
     let engine = Arc::new(engine);
-    let listener = tokio::net::TcpListener::bind(&args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let tls = args.tls()?;
+    let bind = |addr: String| async move {
+        tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|e| format!("cannot listen on {addr}: {e}"))
+    };
+    let listener = bind(args.addr.clone()).await?;
+    let http = match &args.http_addr {
+        Some(addr) => Some(bind(addr.clone()).await?),
+        None => None,
+    };
+    let endpoints = server::Endpoints {
+        grpc: listener,
+        http,
+        tls,
+    };
     let sighup = engine.spawn_sighup()?;
     let _watch = if args.watch {
         Some(engine.watch(Duration::from_millis(args.watch_debounce_ms))?)
     } else {
         None
     };
-    let result = server::run(listener, engine, args.config(), shutdown_signal()).await;
+    let result = server::run(endpoints, engine, args.config(), shutdown_signal()).await;
     sighup.abort();
     result
 }

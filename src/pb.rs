@@ -1,7 +1,8 @@
-//! Generated `khabar.v1` protobuf messages and the tonic client and server
-//! (from `proto/khabar/v1/classifier.proto`, compiled by `build.rs`), with serde
-//! `Serialize`/`Deserialize` in the proto3 JSON mapping (`pbjson`): camelCase names, enums by
-//! name, timestamps in RFC 3339, default values left out; the JSON grpcurl reads and prints.
+//! Generated `khabar.v1` protobuf messages and the tonic client (from
+//! `proto/khabar/v1/classifier.proto`, compiled by `build.rs`; the server's routes are written out
+//! in `server::rpc`), with serde `Serialize`/`Deserialize` in the proto3 JSON mapping (`pbjson`):
+//! camelCase names, enums by name, timestamps in RFC 3339, default values left out; the JSON
+//! grpcurl reads and prints.
 #![allow(missing_docs, clippy::all, clippy::pedantic)]
 
 tonic::include_proto!("khabar.v1");

@@ -15,7 +15,7 @@
 //! * **Deadlines**: `grpc-timeout` becomes a [`Deadline`] in the request's extensions (the
 //!   handlers hand it to the worker pool), and a call still running at its deadline is answered
 //!   DEADLINE_EXCEEDED (tonic's own timeout, which fires at the same time, says CANCELLED).
-//! * **Call counting** for the idle timeout of connections ([`super::transport`]).
+//! * **Call counting** for the idle timeout of connections ([`super::transport`]), behind TLS too.
 
 use std::future::Future as _;
 use std::pin::Pin;
@@ -57,8 +57,13 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// The budget, in bytes.
+    pub(crate) fn limit(&self) -> usize {
+        self.limit
+    }
+
     /// Takes `n` bytes of the budget, or says how full it is.
-    fn take(&self, n: usize) -> Result<(), usize> {
+    pub(crate) fn take(&self, n: usize) -> Result<(), usize> {
         let before = self.used.fetch_add(n, Ordering::SeqCst);
         if before.saturating_add(n) > self.limit {
             self.used.fetch_sub(n, Ordering::SeqCst);
@@ -67,7 +72,8 @@ impl Pending {
         Ok(())
     }
 
-    fn give_back(&self, n: usize) {
+    /// Gives back `n` bytes taken before.
+    pub(crate) fn give_back(&self, n: usize) {
         self.used.fetch_sub(n, Ordering::SeqCst);
     }
 }
@@ -82,6 +88,11 @@ impl GuardLayer {
                 limit: config.pending_limit(),
             }),
         }
+    }
+
+    /// The budget of bytes on their way, shared with the HTTP/JSON endpoint.
+    pub(crate) fn pending(&self) -> Arc<Pending> {
+        Arc::clone(&self.pending)
     }
 }
 
@@ -105,20 +116,21 @@ pub struct Guard<S> {
     pending: Arc<Pending>,
 }
 
-/// What the guard enforces for one method.
-struct MethodLimits {
+/// What the guard enforces for one method (and the HTTP/JSON endpoint for its body).
+pub(crate) struct MethodLimits {
     /// Short method name for messages (`Classify`).
-    name: String,
+    pub(crate) name: String,
     /// Largest request message, in bytes.
-    max_bytes: usize,
+    pub(crate) max_bytes: usize,
     /// Where the limit comes from, for the error message.
-    why: String,
+    pub(crate) why: String,
     /// Whether the call needs its one request message before anything happens (the stall
     /// timeout then runs from the start of the call, not only inside a message).
     unary: bool,
 }
 
-fn method_limits(config: &Config, path: &str) -> MethodLimits {
+/// The limits of the method at `path` (`/khabar.v1.Classifier/Classify`).
+pub(crate) fn method_limits(config: &Config, path: &str) -> MethodLimits {
     let name = path.rsplit('/').next().unwrap_or(path).to_owned();
     let (max_bytes, why, unary) = match path {
         "/khabar.v1.Classifier/Classify" | "/khabar.v1.Classifier/ClassifyStream" => (
@@ -169,9 +181,9 @@ where
     }
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
-        // Set by tonic from `Conn::connect_info`. Behind TLS tonic wraps it
-        // (`TlsConnectInfo<ConnInfo>`): look there too, or calls go uncounted and the idle
-        // timeout closes busy connections.
+        // Set by tonic from `Conn::connect_info`; behind TLS tonic inserts it as well as
+        // `TlsConnectInfo<ConnInfo>` (tests/it/clients.rs checks that a call in flight keeps a
+        // TLS connection from the idle timeout).
         let conn = req.extensions().get::<ConnInfo>().cloned();
         let call = conn.as_ref().map(|c| c.state.call_started());
         if let Some(c) = conn {
@@ -209,15 +221,7 @@ where
                 }
                 None => fut.await?,
             };
-            Ok(match call {
-                Some(call) => response.map(|b| {
-                    Body::new(Tracked {
-                        inner: b,
-                        _call: call,
-                    })
-                }),
-                None => response,
-            })
+            Ok(track(response, call))
         })
     }
 }
@@ -243,6 +247,22 @@ pub fn grpc_timeout(headers: &http::HeaderMap) -> Option<Duration> {
         "n" => Duration::from_nanos(n),
         _ => return None,
     })
+}
+
+/// `response`, keeping `call` counted until its body is sent (or dropped).
+pub(crate) fn track(
+    response: http::Response<Body>,
+    call: Option<CallGuard>,
+) -> http::Response<Body> {
+    match call {
+        Some(call) => response.map(|b| {
+            Body::new(Tracked {
+                inner: b,
+                _call: call,
+            })
+        }),
+        None => response,
+    }
 }
 
 /// A response body that keeps its call counted until the response is sent (or dropped).

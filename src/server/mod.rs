@@ -1,25 +1,30 @@
 //! The gRPC server: `khabar.v1.Classifier`, `grpc.health.v1.Health`, and server reflection
-//! (v1 and v1alpha, so both current tools and grpcurl 1.8 can list and describe services).
+//! (v1 and v1alpha, so both current tools and grpcurl 1.8 can list and describe services); with
+//! `--http-addr`, the same classifier over HTTP/JSON; with `--tls-cert`, both behind TLS.
 //!
 //! | module | job |
 //! | --- | --- |
 //! | [`transport`] | the accept loop and connections: TCP_NODELAY, connection limit, EMFILE backoff, idle timeout, forced close |
 //! | [`guard`] | a layer around every call: message limits per method, stalled messages, deadlines |
-//! | [`rpc`] | the classifier's routes and codec (decode errors are INVALID_ARGUMENT, batches decoded per document) |
+//! | [`tls`] | TLS and mutual TLS for both listeners |
+//! | [`rpc`] | the classifier's routes and codec (decode errors are INVALID_ARGUMENT, batches decoded per document, gzip and zstd) |
+//! | [`http`] | the HTTP/JSON endpoint, through the same handlers |
 //! | [`service`] | thin handlers |
 //! | [`pool`] | the classification workers and their bounded queue |
 //! | [`convert`] | proto ↔ domain, request validation |
 //! | [`status`] | the one error → `tonic::Status` mapping |
 //!
-//! Every setting is a field of [`Config`]; [`transport_builder`] is the one place the HTTP/2
-//! server is configured from it.
+//! Every setting is a field of [`Config`]; [`transport_builder`] is the one place the gRPC
+//! server is configured from it (and its TLS set up); [`Endpoints`] says where to listen.
 
 pub mod convert;
 pub mod guard;
+pub mod http;
 pub mod pool;
 pub mod rpc;
 pub mod service;
 pub mod status;
+pub mod tls;
 pub mod transport;
 
 use std::future::Future;
@@ -31,6 +36,7 @@ use tonic_health::ServingStatus;
 
 pub use pool::{Pool, PoolStats};
 pub use service::ClassifierService;
+pub use tls::Tls;
 pub use transport::Connections;
 
 use crate::pb;
@@ -103,6 +109,9 @@ pub struct Config {
     pub message_timeout: Duration,
     /// How long shutdown waits for calls in flight before closing their connections.
     pub drain_timeout: Duration,
+    /// Whether the classifier's responses are compressed (gzip or zstd) for clients that accept
+    /// it. Compressing costs CPU per call, and some clients (grpcio) accept gzip on every call.
+    pub compress_responses: bool,
 }
 
 impl Default for Config {
@@ -122,6 +131,7 @@ impl Default for Config {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             message_timeout: DEFAULT_MESSAGE_TIMEOUT,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            compress_responses: true,
         }
     }
 }
@@ -164,44 +174,96 @@ impl Config {
 /// Errors that stop the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The HTTP/2 server with `config`'s transport settings and the call guard: the one place they
-/// are set (TLS would go here too).
-pub fn transport_builder(
-    config: &Config,
-) -> tonic::transport::Server<tower_layer::Stack<guard::GuardLayer, tower_layer::Identity>> {
-    let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
-    tonic::transport::Server::builder()
-        .max_concurrent_streams(config.max_concurrent_streams)
-        .http2_keepalive_interval(on(config.keepalive_interval))
-        .http2_keepalive_timeout(on(config.keepalive_timeout))
-        .layer(guard::GuardLayer::new(config))
+/// Where the server listens, and how. A bare listener is plaintext gRPC only.
+#[derive(Debug)]
+pub struct Endpoints {
+    /// gRPC: the classifier, health and reflection (`--addr`).
+    pub grpc: TcpListener,
+    /// The HTTP/JSON endpoint (`--http-addr`), if any.
+    pub http: Option<TcpListener>,
+    /// TLS on both listeners (`--tls-cert`, `--tls-key`, `--tls-client-ca`); plaintext if `None`.
+    pub tls: Option<Tls>,
 }
 
-/// Serves on `listener` with a worker pool of its own until `shutdown` completes; see [`serve`].
+impl From<TcpListener> for Endpoints {
+    fn from(grpc: TcpListener) -> Endpoints {
+        Endpoints {
+            grpc,
+            http: None,
+            tls: None,
+        }
+    }
+}
+
+/// The gRPC server with `config`'s transport settings, the call guard and TLS: the one place
+/// they are set.
+pub fn transport_builder(
+    config: &Config,
+    guard: guard::GuardLayer,
+    tls: Option<&Tls>,
+) -> Result<
+    tonic::transport::Server<tower_layer::Stack<guard::GuardLayer, tower_layer::Identity>>,
+    ServeError,
+> {
+    let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
+    let mut builder = tonic::transport::Server::builder()
+        .max_concurrent_streams(config.max_concurrent_streams)
+        .http2_keepalive_interval(on(config.keepalive_interval))
+        .http2_keepalive_timeout(on(config.keepalive_timeout));
+    if let Some(tls) = tls {
+        builder = builder
+            .tls_config(tls.grpc_config())
+            .map_err(|e| format!("TLS: {e}"))?;
+    }
+    Ok(builder.layer(guard))
+}
+
+/// Gzip and zstd both ways on a generated service (health, reflection), as [`rpc::COMPRESSION`]
+/// on the classifier's.
+macro_rules! compressed {
+    ($service:expr) => {{
+        let mut service = $service;
+        for encoding in rpc::COMPRESSION {
+            service = service
+                .accept_compressed(encoding)
+                .send_compressed(encoding);
+        }
+        service
+    }};
+}
+
+/// Serves on `endpoints` with a worker pool of its own until `shutdown` completes; see [`serve`].
 pub async fn run(
-    listener: TcpListener,
+    endpoints: impl Into<Endpoints>,
     engine: Arc<Engine>,
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let pool = Pool::new(config.worker_count(), config.queue_capacity())?;
-    let result = serve(listener, engine, pool.clone(), config, shutdown).await;
+    let result = serve(endpoints, engine, pool.clone(), config, shutdown).await;
     pool.shutdown();
     result
 }
 
-/// Serves on `listener`, classifying on `pool`, until `shutdown` completes; then shuts down
-/// gracefully: health turns NOT_SERVING, the listener closes, calls in flight finish, and after
+/// Serves on `endpoints`, classifying on `pool`, until `shutdown` completes; then shuts down
+/// gracefully: health turns NOT_SERVING, the listeners close, calls in flight finish, and after
 /// `config.drain_timeout` the connections still open are closed.
 pub async fn serve(
-    listener: TcpListener,
+    endpoints: impl Into<Endpoints>,
     engine: Arc<Engine>,
     pool: Pool,
     config: Config,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    let Endpoints {
+        grpc: listener,
+        http: http_listener,
+        tls,
+    } = endpoints.into();
     let addr = listener.local_addr()?;
+    let http_addr = http_listener.as_ref().map(|l| l.local_addr()).transpose()?;
     let (reporter, health) = tonic_health::server::health_reporter();
+    let health = compressed!(health);
     reporter
         .set_service_status("", ServingStatus::Serving)
         .await;
@@ -209,13 +271,19 @@ pub async fn serve(
         .set_service_status(SERVICE_NAME, ServingStatus::Serving)
         .await;
 
-    let reflection_v1 = reflection_builder().build_v1()?;
-    let reflection_v1alpha = reflection_builder().build_v1alpha()?;
+    let reflection_v1 = compressed!(reflection_builder().build_v1()?);
+    let reflection_v1alpha = compressed!(reflection_builder().build_v1alpha()?);
 
     let info = engine.current().info().clone();
     let stats = pool.stats();
     tracing::info!(
         %addr,
+        http_addr = http_addr.map(|a| a.to_string()).unwrap_or_else(|| "off".to_owned()),
+        tls = match &tls {
+            None => "off",
+            Some(t) if t.is_mutual() => "mutual",
+            Some(_) => "on",
+        },
         rules_version = %info.version,
         rules_source = %info.source,
         max_text_bytes = config.max_text_bytes,
@@ -229,7 +297,20 @@ pub async fn serve(
 
     let connections = Connections::new(config.max_connections, Some(config.idle_timeout));
     let incoming = transport::Incoming::new(listener, Arc::clone(&connections));
-    let classifier = rpc::ClassifierRoutes::new(ClassifierService::new(engine, pool, config));
+    let service = ClassifierService::new(engine, pool, config);
+    let classifier = rpc::ClassifierRoutes::new(service.clone());
+    let guard = guard::GuardLayer::new(&config);
+
+    let (http_stop_tx, http_stop_rx) = tokio::sync::watch::channel(false);
+    let http_server = {
+        let (connections, pending) = (Arc::clone(&connections), guard.pending());
+        let acceptor = tls.as_ref().map(Tls::http_acceptor);
+        async move {
+            if let Some(l) = http_listener {
+                http::serve(l, connections, service, pending, acceptor, http_stop_rx).await;
+            }
+        }
+    };
 
     let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
     let signal = async move {
@@ -241,15 +322,20 @@ pub async fn serve(
         reporter
             .set_service_status(SERVICE_NAME, ServingStatus::NotServing)
             .await;
+        let _ = http_stop_tx.send(true);
         let _ = draining_tx.send(());
     };
 
-    let server = transport_builder(&config)
+    let grpc_server = transport_builder(&config, guard, tls.as_ref())?
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(classifier)
         .serve_with_incoming_shutdown(incoming, signal);
+    let server = async {
+        let (grpc, ()) = tokio::join!(grpc_server, http_server);
+        grpc
+    };
     tokio::pin!(server);
     let drain_timeout = async {
         if draining_rx.await.is_err() {

@@ -10,7 +10,11 @@
 //!   same wire format as `repeated ClassifyRequest`), and each document is decoded on its own on
 //!   a worker, so one undecodable document gets an error entry and the others are answered.
 //!
-//! Compression, when added, belongs in [`grpc`] (the one place a method's codec is set up).
+//! Compression is set up in [`grpc`], the one place a method's codec is: every method accepts
+//! gzip and zstd requests and compresses its responses when the client accepts one of them
+//! (`grpc-accept-encoding`, in the client's order of preference; `--compress-responses false`
+//! turns that off for the classifier's methods); the limits apply to the compressed message (the guard) and
+//! to the decompressed one (tonic stops decompressing at the method's limit: RESOURCE_EXHAUSTED).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -20,7 +24,7 @@ use std::task::{Context, Poll};
 
 use prost::bytes::Buf as _;
 use tonic::body::Body;
-use tonic::codec::{BufferSettings, Codec, DecodeBuf, Decoder};
+use tonic::codec::{BufferSettings, Codec, CompressionEncoding, DecodeBuf, Decoder};
 use tonic::codegen::BoxFuture;
 use tonic::server::{Grpc, NamedService};
 use tonic::Status;
@@ -62,16 +66,23 @@ impl NamedService for ClassifierRoutes {
     const NAME: &'static str = SERVICE_NAME;
 }
 
-/// A method's codec and limits: requests decoded leniently, at most `max_request` bytes;
-/// responses encoded with prost, at most `--max-response-bytes` (tonic's own limits, behind the
-/// guard's and the handlers' checks, which give the clearer messages).
+/// A method's codec and limits: requests decoded leniently, at most `max_request` bytes (after
+/// decompression); responses encoded with prost, at most `--max-response-bytes` (tonic's own
+/// limits, behind the guard's and the handlers' checks, which give the clearer messages);
+/// gzip and zstd requests, and responses unless `--compress-responses false` ([`COMPRESSION`]).
 fn grpc<E, D>(config: &Config, max_request: usize) -> Grpc<LenientCodec<E, D>>
 where
     E: prost::Message + Send + 'static,
     D: prost::Message + Default + Send + 'static,
 {
-    Grpc::new(LenientCodec(PhantomData))
-        .max_decoding_message_size(max_request)
+    let mut grpc = Grpc::new(LenientCodec(PhantomData));
+    for encoding in COMPRESSION {
+        grpc = grpc.accept_compressed(encoding);
+        if config.compress_responses {
+            grpc = grpc.send_compressed(encoding);
+        }
+    }
+    grpc.max_decoding_message_size(max_request)
         .max_encoding_message_size(
             config
                 .max_response_bytes
@@ -130,6 +141,11 @@ impl Service<http::Request<Body>> for ClassifierRoutes {
         }
     }
 }
+
+/// The compressions of requests accepted, and of responses offered, on every method (health and
+/// reflection too).
+pub const COMPRESSION: [CompressionEncoding; 2] =
+    [CompressionEncoding::Gzip, CompressionEncoding::Zstd];
 
 /// A closure as the tower service tonic's `Grpc` calls (unary or streaming).
 struct Handler<F>(F);

@@ -85,6 +85,14 @@ fn classify_on_worker(
     Ok(response)
 }
 
+/// Document `i` of a gRPC batch, from its protobuf bytes.
+fn decode_document(i: usize, bytes: prost::bytes::Bytes) -> Decoded<pb::ClassifyRequest> {
+    pb::ClassifyRequest::decode(bytes).map_err(|e| ClassifyError::InvalidArgument {
+        field: "requests",
+        message: format!("document {i} is not a valid khabar.v1.ClassifyRequest: {e}"),
+    })
+}
+
 /// Waits for a job of the pool until the call's deadline.
 async fn wait<T>(ticket: Ticket<T>, deadline: Option<Instant>) -> Result<T, CallError> {
     let outcome = match deadline {
@@ -165,9 +173,24 @@ impl ClassifierService {
         &self,
         request: Request<Decoded<RawBatch>>,
     ) -> Result<Response<pb::ClassifyBatchResponse>, Status> {
-        let started = Instant::now();
         let deadline = deadline_of(&request);
-        let result = self.batch(request.into_inner(), deadline).await;
+        let docs = request.into_inner().map(|raw| raw.requests);
+        self.classify_batch_of(docs, decode_document, deadline)
+            .await
+            .map(Response::new)
+    }
+
+    /// A batch whose documents are still encoded (protobuf from gRPC, JSON from the HTTP
+    /// endpoint): `decode` turns document `i` into a request on a worker, so a document that
+    /// does not decode gets an error entry and the others are answered.
+    pub async fn classify_batch_of<T: Send + 'static>(
+        &self,
+        docs: Decoded<Vec<T>>,
+        decode: fn(usize, T) -> Decoded<pb::ClassifyRequest>,
+        deadline: Option<Instant>,
+    ) -> Result<pb::ClassifyBatchResponse, Status> {
+        let started = Instant::now();
+        let result = self.batch(docs, decode, deadline).await;
         match result {
             Ok((resp, failed)) => {
                 tracing::debug!(
@@ -177,7 +200,7 @@ impl ClassifierService {
                     elapsed_us = elapsed_us(started),
                     "ok"
                 );
-                Ok(Response::new(resp))
+                Ok(resp)
             }
             Err(e) => {
                 let status = Status::from(e);
@@ -187,12 +210,13 @@ impl ClassifierService {
         }
     }
 
-    async fn batch(
+    async fn batch<T: Send + 'static>(
         &self,
-        raw: Decoded<RawBatch>,
+        docs: Decoded<Vec<T>>,
+        decode: fn(usize, T) -> Decoded<pb::ClassifyRequest>,
         deadline: Option<Instant>,
     ) -> Result<(pb::ClassifyBatchResponse, usize), CallError> {
-        let requests = raw?.requests;
+        let requests = docs?;
         let n = requests.len();
         if n > self.config.max_batch {
             return Err(ClassifyError::BatchTooLarge {
@@ -215,16 +239,8 @@ impl ClassifierService {
             let config = self.config;
             jobs.push((part.len(), move || {
                 part.into_iter()
-                    .map(|(i, bytes)| {
-                        let req = pb::ClassifyRequest::decode(bytes).map_err(|e| {
-                            ClassifyError::InvalidArgument {
-                                field: "requests",
-                                message: format!(
-                                    "document {i} is not a valid khabar.v1.ClassifyRequest: {e}"
-                                ),
-                            }
-                        });
-                        let doc = prepare(req, &config)?;
+                    .map(|(i, encoded)| {
+                        let doc = prepare(decode(i, encoded), &config)?;
                         classify_on_worker(&c, &doc, &config)
                     })
                     .collect::<Vec<_>>()

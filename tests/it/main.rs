@@ -4,6 +4,7 @@
 //! | module | what |
 //! | --- | --- |
 //! | `cli` | `khabar classify` (one document, `--jsonl` bulk) against the server's answers |
+//! | `clients` | gzip and zstd messages, TLS and mutual TLS (rcgen certificates), the HTTP/JSON endpoint with a real HTTP client (same answers as gRPC, errors) |
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown (calls in flight finish, health turns NOT_SERVING, new calls are refused) |
 //! | `hostile` | socket options, message limits, stalled messages, idle connections, full queue, deadlines, undecodable messages, drain timeout |
@@ -15,6 +16,7 @@
 //! | `topics` | short texts per top-level topic: expected topics and no unrelated ones |
 
 mod cli;
+mod clients;
 mod entities;
 mod golden;
 mod hostile;

@@ -42,6 +42,8 @@ pub fn shared_engine() -> Arc<Engine> {
 pub struct TestServer {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Where its HTTP/JSON endpoint listens, if it has one.
+    pub http_addr: Option<SocketAddr>,
     /// Its engine (reload it to change the rules).
     pub engine: Arc<Engine>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -66,13 +68,34 @@ impl TestServer {
         pool: server::Pool,
         config: Config,
     ) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
+        TestServer::start_endpoints(engine, pool, config, false, None).await
+    }
+
+    /// Any engine, worker pool and limits, an HTTP/JSON endpoint if `http`, TLS on both if `tls`.
+    pub async fn start_endpoints(
+        engine: Arc<Engine>,
+        pool: server::Pool,
+        config: Config,
+        http: bool,
+        tls: Option<server::Tls>,
+    ) -> TestServer {
+        let bind = || async {
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind 127.0.0.1:0")
+        };
+        let listener = bind().await;
         let addr = listener.local_addr().unwrap();
+        let http = if http { Some(bind().await) } else { None };
+        let http_addr = http.as_ref().map(|l| l.local_addr().unwrap());
+        let endpoints = server::Endpoints {
+            grpc: listener,
+            http,
+            tls,
+        };
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(server::serve(
-            listener,
+            endpoints,
             Arc::clone(&engine),
             pool,
             config,
@@ -82,6 +105,7 @@ impl TestServer {
         ));
         TestServer {
             addr,
+            http_addr,
             engine,
             shutdown: Some(tx),
             handle: Some(handle),
