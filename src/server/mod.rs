@@ -5,6 +5,7 @@
 //! | --- | --- |
 //! | [`transport`] | the accept loop and connections: TCP_NODELAY, connection limit, EMFILE backoff, idle timeout, forced close |
 //! | [`guard`] | a layer around every call: message limits per method, stalled messages, deadlines |
+//! | [`metrics`] | Prometheus metrics (`--metrics-addr`): a layer counting and timing every call, gauges sampled each second |
 //! | [`rpc`] | the classifier's routes and codec (decode errors are INVALID_ARGUMENT, batches decoded per document) |
 //! | [`service`] | thin handlers |
 //! | [`pool`] | the classification workers and their bounded queue |
@@ -16,6 +17,7 @@
 
 pub mod convert;
 pub mod guard;
+pub mod metrics;
 pub mod pool;
 pub mod rpc;
 pub mod service;
@@ -164,16 +166,22 @@ impl Config {
 /// Errors that stop the server.
 pub type ServeError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The HTTP/2 server with `config`'s transport settings and the call guard: the one place they
-/// are set (TLS would go here too).
-pub fn transport_builder(
-    config: &Config,
-) -> tonic::transport::Server<tower_layer::Stack<guard::GuardLayer, tower_layer::Identity>> {
+/// The layers around every call: metrics (outermost, so that it sees the guard's refusals too),
+/// then the guard.
+pub type Layers = tower_layer::Stack<
+    guard::GuardLayer,
+    tower_layer::Stack<metrics::MetricsLayer, tower_layer::Identity>,
+>;
+
+/// The HTTP/2 server with `config`'s transport settings, the call metrics and the call guard:
+/// the one place they are set (TLS would go here too).
+pub fn transport_builder(config: &Config) -> tonic::transport::Server<Layers> {
     let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
     tonic::transport::Server::builder()
         .max_concurrent_streams(config.max_concurrent_streams)
         .http2_keepalive_interval(on(config.keepalive_interval))
         .http2_keepalive_timeout(on(config.keepalive_timeout))
+        .layer(metrics::MetricsLayer)
         .layer(guard::GuardLayer::new(config))
 }
 
@@ -229,6 +237,7 @@ pub async fn serve(
 
     let connections = Connections::new(config.max_connections, Some(config.idle_timeout));
     let incoming = transport::Incoming::new(listener, Arc::clone(&connections));
+    let _sampler = metrics::spawn_sampler(&engine, &pool, &connections);
     let classifier = rpc::ClassifierRoutes::new(ClassifierService::new(engine, pool, config));
 
     let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
