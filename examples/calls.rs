@@ -112,12 +112,20 @@ async fn main() {
                         Err(status) => {
                             let mut e = errors.lock().unwrap();
                             if e.len() < 5 {
-                                e.push(format!("call-{i}: {:?}: {}", status.code(), status.message()));
+                                e.push(format!(
+                                    "call-{i}: {:?}: {}",
+                                    status.code(),
+                                    status.message()
+                                ));
                             }
                             status.code()
                         }
                     };
-                    *codes.lock().unwrap().entry(format!("{code:?}")).or_default() += 1;
+                    *codes
+                        .lock()
+                        .unwrap()
+                        .entry(format!("{code:?}"))
+                        .or_default() += 1;
                     let done = answered.fetch_add(1, Ordering::Relaxed) + 1;
                     if let Some((pid, after)) = term {
                         if done == after {
