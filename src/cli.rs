@@ -144,6 +144,29 @@ pub struct ServeArgs {
         value_name = "MS"
     )]
     pub watch_debounce_ms: u64,
+    /// Serve Prometheus metrics at http://ADDR/metrics (e.g. 0.0.0.0:9090; default: off).
+    #[arg(long, env = "KHABAR_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// Log lines as text, or as JSON objects (timestamp, level, target, message and fields) for
+    /// Loki or Elasticsearch. RUST_LOG filters either (default: info).
+    #[arg(
+        long,
+        env = "KHABAR_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT"
+    )]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written (`--log-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event (colours on a terminal).
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 impl ServeArgs {

@@ -10,7 +10,7 @@ mod bulk;
 mod cli;
 
 use clap::Parser as _;
-use cli::{Cli, Command, ServeArgs};
+use cli::{Cli, Command, LogFormat, ServeArgs};
 use khabar::reload::Engine;
 use khabar::server;
 
@@ -21,7 +21,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => LogFormat::Text,
+    });
     install_panic_hook();
     match cli.command {
         Command::Serve(args) => serve(&args),
@@ -30,16 +33,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` filters (default `info`).
-fn init_tracing() {
+/// Logs to stderr, as text or as JSON lines; `RUST_LOG` filters (default `info`).
+fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(std::io::stderr);
+    match format {
         // Colour codes only on a terminal, never in log files.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        // {"timestamp":..,"level":..,"message":..,<fields>..,"target":..}: the event's fields at
+        // the top level, as log stores index them; no span context (the server opens none).
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 /// Logs panics as one line without what they may quote: a panic message can hold article text
@@ -133,6 +147,9 @@ async fn serve_async(args: &ServeArgs) -> Result<(), server::ServeError> {
         .await?
         .map_err(|e| format!("invalid rules:\n{e}"))?;
     let engine = Arc::new(engine);
+    if let Some(addr) = args.metrics_addr {
+        server::metrics::install(addr)?;
+    }
     let tls = args.tls()?;
     let bind = |addr: String| async move {
         tokio::net::TcpListener::bind(&addr)

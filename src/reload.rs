@@ -14,6 +14,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use crate::rules::RuleErrors;
+use crate::server::metrics;
 use crate::Classifier;
 
 /// Where rules come from.
@@ -164,6 +165,7 @@ impl Engine {
                 // The files are the rules in use (perhaps after a bad edit was reverted).
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 tracing::info!(version = %old, source = %self.source_name(), "rules unchanged; nothing to reload");
+                metrics::reload(metrics::Reload::Unchanged, &old, self);
                 Ok(old)
             }
             Ok(Some(classifier)) => {
@@ -173,6 +175,7 @@ impl Engine {
                 *error = None;
                 drop(error);
                 tracing::info!(old_version = %old, new_version = %version, source = %self.source_name(), "rules reloaded");
+                metrics::reload(metrics::Reload::Ok, &old, self);
                 Ok(version)
             }
             Err(errors) => {
@@ -180,6 +183,7 @@ impl Engine {
                     tracing::error!("rules reload failed: {e}");
                 }
                 tracing::warn!(version = %old, "rules reload failed; still serving the previous rules");
+                metrics::reload(metrics::Reload::Error, &old, self);
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(errors.to_string());
                 Err(errors)

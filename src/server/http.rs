@@ -355,7 +355,7 @@ async fn batch(
         });
     let response = state
         .service
-        .classify_batch_of(docs, decode_document, None)
+        .classify_batch_of(docs, decode_document, None, bytes.len())
         .await?;
     to_json(&response)
 }

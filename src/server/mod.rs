@@ -6,6 +6,7 @@
 //! | --- | --- |
 //! | [`transport`] | the accept loop and connections: TCP_NODELAY, connection limit, EMFILE backoff, idle timeout, forced close |
 //! | [`guard`] | a layer around every call: message limits per method, stalled messages, deadlines |
+//! | [`metrics`] | Prometheus metrics (`--metrics-addr`): a layer counting and timing every call, gauges sampled each second |
 //! | [`tls`] | TLS and mutual TLS for both listeners |
 //! | [`rpc`] | the classifier's routes and codec (decode errors are INVALID_ARGUMENT, batches decoded per document, gzip and zstd) |
 //! | [`http`] | the HTTP/JSON endpoint, through the same handlers |
@@ -20,6 +21,7 @@
 pub mod convert;
 pub mod guard;
 pub mod http;
+pub mod metrics;
 pub mod pool;
 pub mod rpc;
 pub mod service;
@@ -195,14 +197,21 @@ impl From<TcpListener> for Endpoints {
     }
 }
 
-/// The gRPC server with `config`'s transport settings, the call guard and TLS: the one place
-/// they are set.
+/// The layers around every call: metrics (outermost, so that it sees the guard's refusals too),
+/// then the guard.
+pub type Layers = tower_layer::Stack<
+    guard::GuardLayer,
+    tower_layer::Stack<metrics::MetricsLayer, tower_layer::Identity>,
+>;
+
+/// The gRPC server with `config`'s transport settings, the call metrics, the call guard and TLS:
+/// the one place they are set.
 pub fn transport_builder(
     config: &Config,
     guard: guard::GuardLayer,
     tls: Option<&Tls>,
 ) -> Result<
-    tonic::transport::Server<tower_layer::Stack<guard::GuardLayer, tower_layer::Identity>>,
+    tonic::transport::Server<Layers>,
     ServeError,
 > {
     let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
@@ -215,7 +224,7 @@ pub fn transport_builder(
             .tls_config(tls.grpc_config())
             .map_err(|e| format!("TLS: {e}"))?;
     }
-    Ok(builder.layer(guard))
+    Ok(builder.layer(metrics::MetricsLayer).layer(guard))
 }
 
 /// Gzip and zstd both ways on a generated service (health, reflection), as [`rpc::COMPRESSION`]
@@ -297,6 +306,7 @@ pub async fn serve(
 
     let connections = Connections::new(config.max_connections, Some(config.idle_timeout));
     let incoming = transport::Incoming::new(listener, Arc::clone(&connections));
+    let _sampler = metrics::spawn_sampler(&engine, &pool, &connections);
     let service = ClassifierService::new(engine, pool, config);
     let classifier = rpc::ClassifierRoutes::new(service.clone());
     let guard = guard::GuardLayer::new(&config);

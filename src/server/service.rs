@@ -14,6 +14,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::rules_info_to_pb;
 use super::guard::Deadline;
+use super::metrics::{self, code_name};
 use super::pool::{NotRun, Pool, Ticket};
 use super::rpc::{Decoded, RawBatch};
 use super::status::{document_error, CallError};
@@ -61,9 +62,14 @@ fn classify_on_worker(
     doc: &Document,
     config: &Config,
 ) -> Result<pb::ClassifyResponse, CallError> {
+    let started = Instant::now();
     let classified = std::panic::catch_unwind(AssertUnwindSafe(|| classifier.classify(doc)));
     let classification = match classified {
-        Ok(r) => r?,
+        Ok(r) => {
+            let c = r?;
+            metrics::classified(doc.text.len() + doc.title.len(), started.elapsed());
+            c
+        }
         Err(_) => {
             tracing::error!(
                 id = ?shown(&doc.id),
@@ -148,10 +154,12 @@ impl ClassifierService {
         };
         match self.classify_one(req, deadline).await {
             Ok(resp) => {
+                metrics::document("Classify", tonic::Code::Ok);
                 tracing::debug!(
                     rpc = "Classify",
                     id,
                     bytes,
+                    code = "OK",
                     topics = resp.topics.len(),
                     entities = resp.entities.len(),
                     elapsed_us = elapsed_us(started),
@@ -161,7 +169,16 @@ impl ClassifierService {
             }
             Err(e) => {
                 let status = Status::from(e);
-                tracing::debug!(rpc = "Classify", id, bytes, code = ?status.code(), error = status.message(), elapsed_us = elapsed_us(started), "failed");
+                metrics::document("Classify", status.code());
+                tracing::debug!(
+                    rpc = "Classify",
+                    id,
+                    bytes,
+                    code = code_name(status.code()),
+                    error = status.message(),
+                    elapsed_us = elapsed_us(started),
+                    "failed"
+                );
                 Err(status)
             }
         }
@@ -174,20 +191,26 @@ impl ClassifierService {
         request: Request<Decoded<RawBatch>>,
     ) -> Result<Response<pb::ClassifyBatchResponse>, Status> {
         let deadline = deadline_of(&request);
+        let bytes: usize = match request.get_ref() {
+            Ok(b) => b.requests.iter().map(|r| r.len()).sum(),
+            Err(_) => 0,
+        };
         let docs = request.into_inner().map(|raw| raw.requests);
-        self.classify_batch_of(docs, decode_document, deadline)
+        self.classify_batch_of(docs, decode_document, deadline, bytes)
             .await
             .map(Response::new)
     }
 
     /// A batch whose documents are still encoded (protobuf from gRPC, JSON from the HTTP
     /// endpoint): `decode` turns document `i` into a request on a worker, so a document that
-    /// does not decode gets an error entry and the others are answered.
+    /// does not decode gets an error entry and the others are answered. `bytes` is the size of
+    /// the encoded documents, for the log.
     pub async fn classify_batch_of<T: Send + 'static>(
         &self,
         docs: Decoded<Vec<T>>,
         decode: fn(usize, T) -> Decoded<pb::ClassifyRequest>,
         deadline: Option<Instant>,
+        bytes: usize,
     ) -> Result<pb::ClassifyBatchResponse, Status> {
         let started = Instant::now();
         let result = self.batch(docs, decode, deadline).await;
@@ -195,6 +218,8 @@ impl ClassifierService {
             Ok((resp, failed)) => {
                 tracing::debug!(
                     rpc = "ClassifyBatch",
+                    bytes,
+                    code = "OK",
                     size = resp.results.len(),
                     failed,
                     elapsed_us = elapsed_us(started),
@@ -204,7 +229,14 @@ impl ClassifierService {
             }
             Err(e) => {
                 let status = Status::from(e);
-                tracing::debug!(rpc = "ClassifyBatch", code = ?status.code(), error = status.message(), elapsed_us = elapsed_us(started), "failed");
+                tracing::debug!(
+                    rpc = "ClassifyBatch",
+                    bytes,
+                    code = code_name(status.code()),
+                    error = status.message(),
+                    elapsed_us = elapsed_us(started),
+                    "failed"
+                );
                 Err(status)
             }
         }
@@ -281,8 +313,12 @@ impl ClassifierService {
                         CallError::BatchResponseFull { size, limit },
                     )));
                 }
-                if matches!(entry.result, Some(pb::batch_result::Result::Error(_))) {
-                    failed += 1;
+                match &entry.result {
+                    Some(pb::batch_result::Result::Error(e)) => {
+                        failed += 1;
+                        metrics::document("ClassifyBatch", tonic::Code::from_i32(e.code));
+                    }
+                    _ => metrics::document("ClassifyBatch", tonic::Code::Ok),
                 }
                 let size = entry.encoded_len();
                 total += 1 + prost::length_delimiter_len(size) + size;
@@ -322,22 +358,40 @@ impl ClassifierService {
                     }
                 };
                 count += 1;
-                let id = req.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+                let one = Instant::now();
+                let (id, bytes) = match &req {
+                    Ok(r) => (r.id.clone(), r.text.len()),
+                    Err(_) => (String::new(), 0),
+                };
                 let resp = match me.classify_one(req, deadline).await {
                     Ok(resp) => resp,
                     Err(CallError::DeadlineExceeded) => {
+                        metrics::document("ClassifyStream", tonic::Code::DeadlineExceeded);
                         let _ = tx.send(Err(CallError::DeadlineExceeded.into())).await;
                         break;
                     }
                     Err(e) => {
                         failed += 1;
                         pb::ClassifyResponse {
-                            id,
+                            id: id.clone(),
                             error: Some(document_error(e)),
                             ..Default::default()
                         }
                     }
                 };
+                let code = resp
+                    .error
+                    .as_ref()
+                    .map_or(tonic::Code::Ok, |e| tonic::Code::from_i32(e.code));
+                metrics::document("ClassifyStream", code);
+                tracing::debug!(
+                    rpc = "ClassifyStream",
+                    id = shown(&id),
+                    bytes,
+                    code = code_name(code),
+                    elapsed_us = elapsed_us(one),
+                    "message"
+                );
                 if tx.send(Ok(resp)).await.is_err() {
                     break; // the client went away
                 }
@@ -361,7 +415,7 @@ impl ClassifierService {
         request.into_inner().map_err(CallError::from)?;
         let (classifier, last_error) = self.engine.snapshot();
         let info = rules_info_to_pb(classifier.info(), last_error);
-        tracing::debug!(rpc = "GetRules", version = %info.version, "ok");
+        tracing::debug!(rpc = "GetRules", code = "OK", version = %info.version, "ok");
         Ok(Response::new(info))
     }
 }

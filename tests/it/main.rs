@@ -8,6 +8,7 @@
 //! | `support` | start/stop a server, clients, test articles, temp rule directories |
 //! | `service` | every RPC, every error code, health, reflection, graceful shutdown (calls in flight finish, health turns NOT_SERVING, new calls are refused) |
 //! | `hostile` | socket options, message limits, stalled messages, idle connections, full queue, deadlines, undecodable messages, drain timeout |
+//! | `metrics` | `--metrics-addr` scraped after calls (an error among them) and a reload; `--log-format json` lines |
 //! | `reload` | hot reload under load (good, bad, good), hostile rule directories, rewrites during a reload, `--watch` (edits, swapped `..data` link, replaced directory) |
 //! | `entities` | `tests/data/entities.toml`, one row per entity rule (clitics, triggers, propagation, blockers), and whole-document cases |
 //! | `golden` | the seed articles against their gold annotations (F1 floors, topics) |
@@ -20,6 +21,7 @@ mod clients;
 mod entities;
 mod golden;
 mod hostile;
+mod metrics;
 mod properties;
 mod reload;
 mod rules;
