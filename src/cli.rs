@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// Rules directory (default: the rules embedded in the binary).
     #[arg(long, env = "KHABAR_RULES", value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// With --rules: DIR holds only the files that differ from the embedded rules (each replaces
+    /// the embedded file at its path or adds one); the others are the embedded ones.
+    #[arg(long, env = "KHABAR_RULES_OVERLAY", requires = "rules")]
+    pub rules_overlay: bool,
     /// Largest accepted text (and title), in bytes. A Classify or ClassifyStream message may
     /// hold twice this plus 64 KiB.
     #[arg(long, env = "KHABAR_MAX_TEXT_BYTES", default_value_t = srv::DEFAULT_MAX_TEXT_BYTES, value_name = "BYTES")]
@@ -173,6 +177,7 @@ impl ServeArgs {
     /// Where the rules come from.
     pub fn rules_source(&self) -> RulesSource {
         match &self.rules {
+            Some(dir) if self.rules_overlay => RulesSource::Overlay(dir.clone()),
             Some(dir) => RulesSource::Dir(dir.clone()),
             None => RulesSource::Embedded,
         }
@@ -335,6 +340,9 @@ pub struct CheckRulesArgs {
     /// The rules directory to validate.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+    /// DIR is an overlay over the embedded rules (as `serve --rules DIR --rules-overlay`).
+    #[arg(long)]
+    pub overlay: bool,
 }
 
 /// Runs `khabar classify`: prints the response as pretty proto3 JSON (the JSON grpcurl prints)
@@ -515,7 +523,12 @@ fn write_stdout(s: &str) -> ExitCode {
 /// Runs `khabar check-rules DIR`: a summary on stdout and exit 0, or every error on stderr and
 /// exit 1.
 pub fn check_rules(args: &CheckRulesArgs) -> ExitCode {
-    match Classifier::from_dir(&args.dir) {
+    let source = if args.overlay {
+        RulesSource::Overlay(args.dir.clone())
+    } else {
+        RulesSource::Dir(args.dir.clone())
+    };
+    match source.load() {
         Ok(c) => write_stdout(&summary(&c)),
         Err(errors) => {
             eprintln!("{errors}");

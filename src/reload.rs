@@ -24,6 +24,11 @@ pub enum RulesSource {
     Embedded,
     /// A rules directory with the layout of `rules/`.
     Dir(PathBuf),
+    /// A directory over the embedded rules (`--rules DIR --rules-overlay`): each of its files
+    /// replaces the embedded file at the same path or adds one; the files it lacks are the
+    /// embedded ones. For deployments that ship only the rules they edit (a Kubernetes ConfigMap
+    /// holds at most 1 MiB; the generated gazetteers are larger).
+    Overlay(PathBuf),
 }
 
 impl RulesSource {
@@ -32,6 +37,10 @@ impl RulesSource {
         match self {
             RulesSource::Embedded => Classifier::embedded(),
             RulesSource::Dir(dir) => Classifier::from_dir(dir),
+            RulesSource::Overlay(dir) => {
+                let files = crate::rules::overlay(crate::rules::read_dir(dir)?);
+                Classifier::from_files(files, &self.name())
+            }
         }
     }
 
@@ -41,15 +50,29 @@ impl RulesSource {
     pub fn load_if_changed(&self, current: &str) -> Result<Option<Classifier>, RuleErrors> {
         match self {
             RulesSource::Embedded => Ok(None),
-            RulesSource::Dir(dir) => {
+            RulesSource::Dir(dir) | RulesSource::Overlay(dir) => {
                 let snapshot = crate::rules::read::read_snapshot(dir)?;
-                if crate::rules::version_of(&snapshot.files) == current {
+                let files = match self {
+                    RulesSource::Overlay(_) => crate::rules::overlay(snapshot.files),
+                    _ => snapshot.files,
+                };
+                if crate::rules::version_of(&files) == current {
                     return Ok(None);
                 }
-                Classifier::from_files(snapshot.files, &dir.display().to_string())
+                Classifier::from_files(files, &self.name())
                     .map(Some)
                     .map_err(|e| withhold_external(e, &snapshot.external))
             }
+        }
+    }
+
+    /// How the rules' source is shown (`GetRules.source`, logs): `embedded`, the directory, or
+    /// `DIR over embedded`.
+    pub fn name(&self) -> String {
+        match self {
+            RulesSource::Embedded => "embedded".to_owned(),
+            RulesSource::Dir(d) => d.display().to_string(),
+            RulesSource::Overlay(d) => format!("{} over embedded", d.display()),
         }
     }
 
@@ -57,7 +80,7 @@ impl RulesSource {
     pub fn dir(&self) -> Option<&Path> {
         match self {
             RulesSource::Embedded => None,
-            RulesSource::Dir(d) => Some(d),
+            RulesSource::Dir(d) | RulesSource::Overlay(d) => Some(d),
         }
     }
 }
@@ -192,10 +215,7 @@ impl Engine {
     }
 
     fn source_name(&self) -> String {
-        match &self.source {
-            RulesSource::Embedded => "embedded".to_owned(),
-            RulesSource::Dir(d) => d.display().to_string(),
-        }
+        self.source.name()
     }
 
     /// Reloads on every SIGHUP, until the returned task is aborted.

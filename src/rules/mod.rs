@@ -209,6 +209,18 @@ pub fn embedded() -> Vec<RuleFile> {
         .collect()
 }
 
+/// The embedded rules with `files` over them: a file of `files` replaces the embedded file of
+/// the same path or is added; the result is sorted by path, as [`read_dir`]'s.
+pub fn overlay(files: Vec<RuleFile>) -> Vec<RuleFile> {
+    let mut merged: std::collections::BTreeMap<String, Vec<u8>> =
+        embedded().into_iter().map(|f| (f.path, f.bytes)).collect();
+    merged.extend(files.into_iter().map(|f| (f.path, f.bytes)));
+    merged
+        .into_iter()
+        .map(|(path, bytes)| RuleFile { path, bytes })
+        .collect()
+}
+
 /// Reads every rule file under `dir` (sorted by relative path): regular files only, a
 /// consistent snapshot of a directory that may change meanwhile (see [`read`]).
 pub fn read_dir(dir: &Path) -> Result<Vec<RuleFile>, RuleErrors> {

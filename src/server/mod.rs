@@ -210,10 +210,7 @@ pub fn transport_builder(
     config: &Config,
     guard: guard::GuardLayer,
     tls: Option<&Tls>,
-) -> Result<
-    tonic::transport::Server<Layers>,
-    ServeError,
-> {
+) -> Result<tonic::transport::Server<Layers>, ServeError> {
     let on = |d: Duration| Some(d).filter(|d| !d.is_zero());
     let mut builder = tonic::transport::Server::builder()
         .max_concurrent_streams(config.max_concurrent_streams)

@@ -460,3 +460,75 @@ async fn watch_follows_a_replaced_directory() {
     wait_for_version(&mut client, &expected, "edit after the replacement").await;
     server.stop().await;
 }
+
+/// `--rules DIR --rules-overlay`: an empty directory is exactly the embedded rules; a file in it
+/// replaces the embedded file of its path and the other files stay embedded; an edit in it
+/// reloads like any rules directory, and a broken overlay is a `path:line` error.
+#[tokio::test]
+async fn an_overlay_directory_replaces_only_its_own_files() {
+    use khabar::model::{Document, EntityType};
+    let embedded = khabar::Classifier::embedded().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = RulesSource::Overlay(dir.path().to_path_buf());
+    let empty = source
+        .load()
+        .expect("an empty overlay is the embedded rules");
+    assert_eq!(empty.info().version, embedded.info().version);
+
+    // people.tsv replaced by a one-person list (an invented name): the person is found, the
+    // embedded people are gone, the embedded cities still answer.
+    let people = khabar::rules::embedded()
+        .into_iter()
+        .find(|f| f.path == "gazetteer/people.tsv")
+        .unwrap();
+    let header: String = String::from_utf8(people.bytes)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.starts_with("id\t"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::create_dir(dir.path().join("gazetteer")).unwrap();
+    let row =
+        "person/zorbl-quanthex\tPERSON\tZorbl Quanthex\tزوربل كوانثكس\t\t\t0\t\t\ttest fixture\n";
+    std::fs::write(
+        dir.path().join("gazetteer/people.tsv"),
+        format!("{header}{row}"),
+    )
+    .unwrap();
+    let engine = Arc::new(Engine::load(source.clone()).expect("the overlay is valid"));
+    let c = engine.current();
+    assert_ne!(c.info().version, embedded.info().version);
+    let doc = Document {
+        text: "Zorbl Quanthex met Vladimir Putin in Marseille.".into(),
+        ..Default::default()
+    };
+    let got = c.classify(&doc).unwrap();
+    let find = |id: &str| got.entities.iter().find(|e| e.id.starts_with(id));
+    let zorbl = find("person/zorbl-quanthex").expect("the overlay's person");
+    assert_eq!(zorbl.entity_type, EntityType::Person);
+    assert!(
+        find("person/vladimir-putin").is_none(),
+        "the embedded people.tsv is replaced"
+    );
+    assert!(
+        got.entities
+            .iter()
+            .any(|e| e.entity_type == EntityType::Location && e.mentions[0].text == "Marseille"),
+        "the embedded gazetteers stay: {:?}",
+        got.entities
+    );
+
+    // A broken overlay file: an error at its line, the old rules keep serving.
+    let version = c.info().version.clone();
+    std::fs::write(
+        dir.path().join("gazetteer/people.tsv"),
+        format!("{header}broken\n"),
+    )
+    .unwrap();
+    let err = engine
+        .reload()
+        .await
+        .expect_err("a broken overlay is refused");
+    assert!(err.to_string().contains("people.tsv:"), "{err}");
+    assert_eq!(engine.current().info().version, version);
+}
