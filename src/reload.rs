@@ -133,11 +133,6 @@ impl Engine {
         self.current.load_full()
     }
 
-    /// Where the rules come from.
-    pub fn source(&self) -> &RulesSource {
-        &self.source
-    }
-
     /// Why the last reload failed, or `None` when it succeeded (or none was tried).
     pub fn last_reload_error(&self) -> Option<String> {
         self.last_error
@@ -170,14 +165,6 @@ impl Engine {
                 format!("rule loading panicked: {e}"),
             )]))
         });
-        self.apply(loaded)
-    }
-
-    /// Like [`Engine::reload`], on the calling thread (for non-async callers and tests).
-    pub fn reload_blocking(&self) -> Result<String, RuleErrors> {
-        let loaded = self
-            .source
-            .load_if_changed(&self.current.load().info().version);
         self.apply(loaded)
     }
 

@@ -240,7 +240,7 @@ struct Ident {
 /// | referent | id | name |
 /// | --- | --- | --- |
 /// | listed | the list's id (`person/vladimir-putin`) | the list's names |
-/// | unlisted person, organization or place | `person/unlisted/<normalized-name>`, `org/unlisted/…`, `place/unlisted/…` | the text as found |
+/// | unlisted person, organization or place | `person/unlisted/<normalized-name>`, `org/unlisted/…`, `place/unlisted/…` (the name's words; punctuation tokens such as the period of "Inc." left out) | the text as found |
 /// | resolved date | `date/<ISO value>` | the value |
 /// | unresolved date | `date/unresolved/<normalized-text>` | the text as found |
 fn identify(rules: &RuleSet, referent: &Referent, first: String) -> Ident {
@@ -271,7 +271,11 @@ fn identify(rules: &RuleSet, referent: &Referent, first: String) -> Ident {
             } else {
                 String::new()
             };
-            plain(format!("{kind}/unlisted/{}", slug(key)), first, ar)
+            let words: Vec<&str> = key
+                .split(' ')
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
+            plain(format!("{kind}/unlisted/{}", words.join("-")), first, ar)
         }
         Referent::Date(DateKey::Value(v)) => Ident {
             value: v.clone(),

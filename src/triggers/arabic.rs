@@ -15,6 +15,7 @@ use std::ops::Range;
 
 use super::words::{Words, COMMON, CURATED, FUNCTION, GIVEN, SHORT, SURNAME};
 use crate::entities::Candidate;
+use crate::model::EntityType;
 use crate::text::arabic;
 
 /// A reporting verb, then an Arabic name that starts with a given name, then what was said:
@@ -51,9 +52,17 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
     let mut i = 0;
     while i < w.len() {
         match (!taken[i]).then(|| w.arabic_name_at(i)).flatten() {
-            Some(r) if !r.clone().any(|k| taken[k]) => {
+            Some((r, skip)) if !r.clone().any(|k| taken[k]) => {
                 let confidence = if r.len() >= 3 { 0.65 } else { 0.6 };
-                out.push(w.person(r.clone(), "grammar:arabic-name", confidence, String::new()));
+                let c = w.candidate(
+                    r.clone(),
+                    skip,
+                    EntityType::Person,
+                    "grammar:arabic-name",
+                    confidence,
+                    String::new(),
+                );
+                out.push(c);
                 i = r.end;
             }
             _ => i += 1,
@@ -62,8 +71,10 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
 }
 
 impl Words<'_, '_> {
-    /// The Arabic name that starts at token `i`, if one does.
-    fn arabic_name_at(&self, i: usize) -> Option<Range<usize>> {
+    /// The Arabic name that starts at token `i`, if one does, and the bytes of the normalized
+    /// token before it: a given name with و ("خالد يوسف وأحمد حسن") starts a name after the و,
+    /// which stays out of the span.
+    fn arabic_name_at(&self, i: usize) -> Option<(Range<usize>, usize)> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
@@ -73,11 +84,27 @@ impl Words<'_, '_> {
             || !self.name_word(i)
             || self.has_article(i)
             || i > 0 && self.title_at[i - 1].is_some()
-            || self.is(i, SHORT)
         {
             return None;
         }
-        let text = nt.token_text(i);
+        let token = nt.token_text(i);
+        let waw = !self.is(i, GIVEN) && self.names_after_waw(i);
+        let (text, skip) = if waw {
+            (&token["و".len()..], "و".len())
+        } else {
+            (token, 0)
+        };
+        let first = |bits: u8| {
+            if waw {
+                self.cx.names.of_word(text) & bits != 0 || self.is(i, bits & SHORT)
+            } else {
+                self.is(i, bits)
+            }
+        };
+        // A link word never starts a name ("حمدان بن سعيد": not "بن سعيد" when حمدان is unknown).
+        if first(SHORT) || p.name_links.contains(text) && !p.compound_heads.contains(text) {
+            return None;
+        }
         // The first name: a given name, or عبد / أبو and the word after it ("عبد الرحمن").
         let mut k = if p.compound_heads.contains(text) {
             if i + 1 < n && self.name_word(i + 1) && self.is_arabic_word(i + 1) {
@@ -85,7 +112,7 @@ impl Words<'_, '_> {
             } else {
                 return None;
             }
-        } else if self.is(i, GIVEN) && !self.is(i, FUNCTION) {
+        } else if first(GIVEN) && !first(FUNCTION) {
             i + 1
         } else {
             return None;
@@ -93,8 +120,8 @@ impl Words<'_, '_> {
         // A given name that is also a common word needs a listed name or a family name with the
         // article after it; one that only the large list knows (transliterated names included)
         // is followed by listed names, not by any unlisted word.
-        let weak = k == i + 1 && self.is(i, COMMON);
-        let open = k > i + 1 || self.is(i, CURATED);
+        let weak = k == i + 1 && first(COMMON);
+        let open = k > i + 1 || first(CURATED);
         while k < n && k - i < 4 {
             let t = nt.token_text(k);
             // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name.
@@ -135,12 +162,14 @@ impl Words<'_, '_> {
         if k - i < 2 || weak && !strong_second {
             return None;
         }
-        Some(i..k)
+        Some((i..k, skip))
     }
 
     /// Whether token `k`, which starts with و, is "and" + a given name ("وسليمان").
     fn names_after_waw(&self, k: usize) -> bool {
-        let rest = &self.cx.nt.token_text(k)["و".len()..];
+        let Some(rest) = self.cx.nt.token_text(k).strip_prefix('و') else {
+            return false;
+        };
         rest.chars().count() >= 3 && self.cx.names.of(rest) & GIVEN != 0
     }
 }

@@ -32,9 +32,7 @@ pub(super) fn given_names(w: &Words, out: &mut Vec<Candidate>) {
     // A given name and one to three more capitalized words, without a title (English): "Maria
     // Garcia said". Not when an organization head word is part of the run or follows it ("Thomas
     // Jefferson University").
-    let org_head = |k: usize| {
-        k < n && words.capitalized(k) && cx.patterns.org_heads.contains(nt.token_text(k))
-    };
+    let org_head = |k: usize| k < n && words.org_head(k);
     for i in cx.given_hits.iter().filter_map(|h| w.word_at(h)) {
         if !words.english_given_name(i) {
             continue;

@@ -12,14 +12,28 @@ pub(super) fn from_heads(w: &Words, is_kin: &[bool], out: &mut Vec<Candidate>) {
     let nt = cx.nt;
     let words = w;
     for h in cx.head_hits {
-        let Some(i) = w.word_at(h).filter(|&i| !is_kin[i]) else {
+        // An abbreviated head ("Inc.", "Corp.") covers its word and the period after it.
+        let dotted = || {
+            let i = nt.token_at(h.norm.start)?;
+            let period = nt.tokens.get(i + 1)?;
+            (h.norm.start == nt.tokens[i].norm.start
+                && h.norm.end == period.norm.end
+                && nt.token_text(i + 1) == "."
+                && w.cover[i].is_none())
+            .then_some(i)
+        };
+        let (head, abbreviated) = match w.word_at(h) {
+            Some(i) => (Some(i), false),
+            None => (dotted(), true),
+        };
+        let Some(i) = head.filter(|&i| !is_kin[i]) else {
             continue;
         };
         let clitic_len = h.norm.start - nt.tokens[i].norm.start;
         let found = if arabic::starts_arabic(nt.token_text(i)) {
             words.arabic_org(i, clitic_len)
         } else if clitic_len == 0 && words.capitalized(i) {
-            words.english_org(i)
+            words.english_org(i, abbreviated)
         } else {
             None
         };
@@ -108,8 +122,9 @@ impl Words<'_, '_> {
         text.starts_with("ال") && self.cover[k].is_some() && !self.stop(text)
     }
 
-    /// A capitalized run around an English head word: "Korean Central News Agency", "Ministry of Defence".
-    pub(super) fn english_org(&self, i: usize) -> Option<Candidate> {
+    /// A capitalized run around an English head word: "Korean Central News Agency", "Ministry of
+    /// Defence". An abbreviated head ("Acme Widgets Inc.") ends the name with its period.
+    pub(super) fn english_org(&self, i: usize, abbreviated: bool) -> Option<Candidate> {
         let nt = self.cx.nt;
         let n = nt.tokens.len();
         let cap = |k: usize| {
@@ -134,8 +149,8 @@ impl Words<'_, '_> {
         {
             a += 1;
         }
-        let mut b = i + 1;
-        while b < n && b - i < 6 {
+        let mut b = if abbreviated { i + 2 } else { i + 1 };
+        while !abbreviated && b < n && b - i < 6 {
             if cap(b) || covered(b) {
                 b += 1;
             } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
@@ -147,7 +162,7 @@ impl Words<'_, '_> {
                 break;
             }
         }
-        (b - a >= 2).then(|| {
+        (b - a >= 2 && (a < i || !abbreviated)).then(|| {
             self.candidate(
                 a..b,
                 0,

@@ -111,8 +111,12 @@ pub(super) fn after_titles(
             }
             continue;
         }
+        // "General Hospital", "Secretary General Institute": an organization head in or right
+        // after the name words makes them an organization's name, not a person's.
         if let Some(r) = words.name_forward(j) {
-            out.push(words.person(r, rule_id, 0.7, role));
+            if !(r.start..=r.end).any(|k| k < words.len() && words.org_head(k)) {
+                out.push(words.person(r, rule_id, 0.7, role));
+            }
         }
     }
 }

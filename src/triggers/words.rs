@@ -159,6 +159,16 @@ impl<'a, 'b> Words<'a, 'b> {
             .then_some(i)
     }
 
+    /// Whether token `k` is a capitalized organization head word ("University", "Hospital").
+    pub(super) fn org_head(&self, k: usize) -> bool {
+        self.capitalized(k)
+            && self
+                .cx
+                .patterns
+                .org_heads
+                .contains(self.cx.nt.token_text(k))
+    }
+
     /// Whether token `i` has one of the word-list `bits`.
     pub(super) fn is(&self, i: usize, bits: u8) -> bool {
         self.flags.get(i).is_some_and(|f| f & bits != 0)
