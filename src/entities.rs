@@ -8,6 +8,7 @@
 
 use std::cmp::Reverse;
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::model::{EntityType, Field};
 use crate::rules::gazetteer::EntityId;
@@ -160,8 +161,9 @@ pub struct ShortHit {
     pub norm: Range<usize>,
     /// Byte range in that field's original text.
     pub orig: Range<usize>,
-    /// Entities this short form may refer to.
-    pub options: Vec<Referent>,
+    /// Entities this short form may refer to, shared by every occurrence of the form (a surname
+    /// shared by a thousand people is one list, not a copy per occurrence).
+    pub options: Rc<[Referent]>,
     /// Whether the word is not in adjective position (does not follow a definite word): a
     /// surname that is also a nationality adjective ("السوداني") may then take the place of the
     /// adjective (see [`propagate`]).
@@ -241,6 +243,8 @@ pub fn propagate(
         .collect();
     let mut replaced: Vec<(usize, Candidate)> = Vec::new();
     let mut added = Vec::new();
+    let mut merged: rustc_hash::FxHashMap<*const [Referent], Vec<((Field, usize), &Referent)>> =
+        Default::default();
     for s in shorts {
         let field = &mut spans[s.field.index()];
         let mut replaces = None;
@@ -257,20 +261,20 @@ pub fn propagate(
             }
         }
         let here = key(s.field, s.orig.start);
-        let mut before: Option<((Field, usize), &Referent)> = None;
-        let mut after: Option<((Field, usize), &Referent)> = None;
-        for opt in &s.options {
-            let Some((r, list)) = full.get_key_value(opt) else {
-                continue;
-            };
-            let i = list.partition_point(|k| *k < here);
-            if i > 0 && before.is_none_or(|(b, _)| b < list[i - 1]) {
-                before = Some((list[i - 1], *r));
-            }
-            if i < list.len() && after.is_none_or(|(a, _)| list[i] < a) {
-                after = Some((list[i], *r));
-            }
-        }
+        // The full mentions of all the options in text order, built once per list of options.
+        let merged = merged.entry(Rc::as_ptr(&s.options)).or_insert_with(|| {
+            let mut m: Vec<((Field, usize), &Referent)> = s
+                .options
+                .iter()
+                .filter_map(|opt| full.get_key_value(opt))
+                .flat_map(|(r, list)| list.iter().map(move |k| (*k, *r)))
+                .collect();
+            m.sort_by_key(|(k, _)| *k);
+            m
+        });
+        let i = merged.partition_point(|(k, _)| *k < here);
+        let before = i.checked_sub(1).map(|j| merged[j]);
+        let after = merged.get(i).copied();
         if let Some((_, target)) = before.or(after) {
             let c = s.into_candidate(target.clone());
             match replaces {
@@ -361,7 +365,7 @@ mod tests {
             field: Field::Text,
             norm: s..s + 3,
             orig: s..s + 3,
-            options: opts.clone(),
+            options: opts.clone().into(),
             over_adjective: true,
         };
         propagate(

@@ -40,6 +40,7 @@ pub fn run_rounds(classifier: &Classifier, docs: &[Document], rounds: u32) {
 }
 
 /// Classifies `docs` in a loop for `secs` seconds and prints ms per round and throughput.
+#[allow(dead_code)] // not every example uses it
 pub fn time_rounds(classifier: &Classifier, docs: &[Document], secs: f64) {
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let start = Instant::now();

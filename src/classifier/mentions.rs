@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::rc::Rc;
 
 use super::fields::{FieldText, Fields};
 use super::lexicon::{Group, NameTarget};
@@ -166,6 +167,8 @@ fn sport_story(c: &Classifier, terms: &[(u32, Occurrence)], shorts: &[ShortHit])
 /// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
 fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<ShortHit> {
     let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
+    // (form, referent) pairs already listed: a form shared by many names stays linear.
+    let mut seen: HashSet<(String, &Referent)> = HashSet::new();
     for m in accepted {
         // An unlisted English organization is named again by its first word: "Smithsonian
         // Institution" ... "the Smithsonian" (not a head word: "University of Chicago").
@@ -179,9 +182,11 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                     && !c.names.is_common(first)
                     && !c.rules.form_owner.contains_key(&(first.to_owned(), false))
                 {
-                    let v = unlisted.entry(first.to_owned()).or_default();
-                    if !v.contains(&m.referent) {
-                        v.push(m.referent.clone());
+                    if seen.insert((first.to_owned(), &m.referent)) {
+                        unlisted
+                            .entry(first.to_owned())
+                            .or_default()
+                            .push(m.referent.clone());
                     }
                 }
             }
@@ -195,14 +200,20 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                     && !c.rules.patterns.stopwords.contains(last)
                     && !(arabic::starts_arabic(last) && c.names.is_common(last))
                 {
-                    let v = unlisted.entry(last.to_owned()).or_default();
-                    if !v.contains(&m.referent) {
-                        v.push(m.referent.clone());
+                    if seen.insert((last.to_owned(), &m.referent)) {
+                        unlisted
+                            .entry(last.to_owned())
+                            .or_default()
+                            .push(m.referent.clone());
                     }
                 }
             }
         }
     }
+    let unlisted: HashMap<String, Rc<[Referent]>> = unlisted
+        .into_iter()
+        .map(|(form, options)| (form, options.into()))
+        .collect();
     let mut out = Vec::new();
     for f in fields.iter() {
         let hits = &f.hits[Group::Shorts];
@@ -226,7 +237,7 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                 {
                     continue;
                 }
-                let options = unlisted[&tok[clitic..]].clone();
+                let options = Rc::clone(&unlisted[&tok[clitic..]]);
                 let hit = short_hit(f, t.norm.start + clitic..t.norm.end, options);
                 push_capitalized(&mut out, hit, f);
             }
@@ -245,7 +256,7 @@ fn push_capitalized(out: &mut Vec<ShortHit>, hit: ShortHit, f: &FieldText) {
     }
 }
 
-fn short_hit(f: &FieldText, norm: Range<usize>, options: Vec<Referent>) -> ShortHit {
+fn short_hit(f: &FieldText, norm: Range<usize>, options: Rc<[Referent]>) -> ShortHit {
     ShortHit {
         field: f.field,
         orig: f.nt.orig_range(f.orig, norm.clone()),
