@@ -210,6 +210,13 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
             }
         }
     }
+    // An organization and its acronym in parentheses, "Carnegie Endowment for International
+    // Peace (CEIP)": the acronym names it wherever it stands.
+    for (form, referent) in acronyms(c, fields, accepted) {
+        if seen.insert((form.clone(), referent)) {
+            unlisted.entry(form).or_default().push(referent.clone());
+        }
+    }
     let unlisted: HashMap<String, Rc<[Referent]>> = unlisted
         .into_iter()
         .map(|(form, options)| (form, options.into()))
@@ -241,6 +248,43 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                 let hit = short_hit(f, t.norm.start + clitic..t.norm.end, options);
                 push_capitalized(&mut out, hit, f);
             }
+        }
+    }
+    out
+}
+
+/// The acronyms defined right after an organization: its name, "(", two to eight capital Latin
+/// letters, ")". An acronym that is a listed form or a function word is left to the lists.
+fn acronyms<'a>(
+    c: &Classifier,
+    fields: &Fields,
+    accepted: &'a [Candidate],
+) -> Vec<(String, &'a Referent)> {
+    let mut out = Vec::new();
+    for m in accepted {
+        let org = match &m.referent {
+            Referent::Known(id) => c.rules.entity(*id).entity_type == EntityType::Organization,
+            Referent::Unlisted(t, _) => *t == EntityType::Organization,
+            Referent::Date(_) => false,
+        };
+        let Some(f) = fields.iter().find(|f| f.field == m.field).filter(|_| org) else {
+            continue;
+        };
+        let nt = &f.nt;
+        let Some(i) = nt.token_at(m.norm.end + 1) else {
+            continue;
+        };
+        if i + 2 >= nt.tokens.len() || nt.token_text(i) != "(" || nt.token_text(i + 2) != ")" {
+            continue;
+        }
+        let written = &f.orig[nt.tokens[i + 1].orig.clone()];
+        let form = nt.token_text(i + 1);
+        if (2..=8).contains(&written.len())
+            && written.bytes().all(|b| b.is_ascii_uppercase())
+            && !c.rules.patterns.stopwords.contains(form)
+            && !c.rules.form_owner.contains_key(&(form.to_owned(), false))
+        {
+            out.push((form.to_owned(), &m.referent));
         }
     }
     out
