@@ -186,6 +186,9 @@ impl ShortHit {
     }
 }
 
+/// A full mention's place in text order (title first, then start) and its referent.
+type Placed<'a> = ((Field, usize), &'a Referent);
+
 /// Document-level propagation: links each short form ("كيم", "بيسكوف") to the nearest full
 /// mention of a compatible entity before it, or else the first one after it, and adds it where
 /// it overlaps no accepted mention. Title mentions count as coming before the text.
@@ -243,8 +246,7 @@ pub fn propagate(
         .collect();
     let mut replaced: Vec<(usize, Candidate)> = Vec::new();
     let mut added = Vec::new();
-    let mut merged: rustc_hash::FxHashMap<*const [Referent], Vec<((Field, usize), &Referent)>> =
-        Default::default();
+    let mut merged: rustc_hash::FxHashMap<*const [Referent], Vec<Placed>> = Default::default();
     for s in shorts {
         let field = &mut spans[s.field.index()];
         let mut replaces = None;
@@ -263,7 +265,7 @@ pub fn propagate(
         let here = key(s.field, s.orig.start);
         // The full mentions of all the options in text order, built once per list of options.
         let merged = merged.entry(Rc::as_ptr(&s.options)).or_insert_with(|| {
-            let mut m: Vec<((Field, usize), &Referent)> = s
+            let mut m: Vec<Placed> = s
                 .options
                 .iter()
                 .filter_map(|opt| full.get_key_value(opt))

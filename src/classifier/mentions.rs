@@ -181,13 +181,12 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                     && !p.org_heads.contains(first)
                     && !c.names.is_common(first)
                     && !c.rules.form_owner.contains_key(&(first.to_owned(), false))
+                    && seen.insert((first.to_owned(), &m.referent))
                 {
-                    if seen.insert((first.to_owned(), &m.referent)) {
-                        unlisted
-                            .entry(first.to_owned())
-                            .or_default()
-                            .push(m.referent.clone());
-                    }
+                    unlisted
+                        .entry(first.to_owned())
+                        .or_default()
+                        .push(m.referent.clone());
                 }
             }
         }
@@ -199,13 +198,12 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                 if last.chars().count() >= 3
                     && !c.rules.patterns.stopwords.contains(last)
                     && !(arabic::starts_arabic(last) && c.names.is_common(last))
+                    && seen.insert((last.to_owned(), &m.referent))
                 {
-                    if seen.insert((last.to_owned(), &m.referent)) {
-                        unlisted
-                            .entry(last.to_owned())
-                            .or_default()
-                            .push(m.referent.clone());
-                    }
+                    unlisted
+                        .entry(last.to_owned())
+                        .or_default()
+                        .push(m.referent.clone());
                 }
             }
         }
