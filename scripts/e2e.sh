@@ -244,28 +244,40 @@ if command -v openssl >/dev/null && command -v curl >/dev/null; then
   }
   cert ca -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign ||
     fail "openssl cannot make a CA"
-  cert server -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+  # leaf certificates say CA:FALSE: `req -x509` otherwise applies the configuration's v3_ca
+  # section (CA:TRUE), and rustls refuses a CA certificate used as an end entity
+  leaf=(-CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -addext basicConstraints=critical,CA:FALSE)
+  cert server "${leaf[@]}" -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
     -addext extendedKeyUsage=serverAuth || fail "openssl cannot make the server certificate"
-  cert client -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -addext extendedKeyUsage=clientAuth ||
+  cert client "${leaf[@]}" -addext extendedKeyUsage=clientAuth ||
     fail "openssl cannot make the client certificate"
   ADDR="127.0.0.1:$(free_port)"
   HTTP="127.0.0.1:$(free_port)"
   "$BIN" serve --addr "$ADDR" --http-addr "$HTTP" --tls-cert "$TMP/server.pem" \
     --tls-key "$TMP/server.key" --tls-client-ca "$TMP/ca.pem" >"$TMP/server.log" 2>&1 &
   PID=$!
-  tls=(-max-time 30 -cacert "$TMP/ca.pem" -cert "$TMP/client.pem" -key "$TMP/client.key")
+  tls=(-max-time 5 -cacert "$TMP/ca.pem" -cert "$TMP/client.pem" -key "$TMP/client.key")
+  serving=""
   for _ in $(seq 1 150); do
-    "$GRPCURL" "${tls[@]}" "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"' && break
+    if "$GRPCURL" "${tls[@]}" "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"'; then
+      serving=1
+      break
+    fi
     kill -0 "$PID" 2>/dev/null || fail "the TLS server exited at startup"
     sleep 0.2
   done
-  "$GRPCURL" "${tls[@]}" "$ADDR" "$SERVICE/GetRules" | grep -q '"version"' ||
+  [ -n "$serving" ] || fail "grpcurl with a client certificate never got a SERVING health answer"
+  # captured, not piped: `grep -q` stops reading at the first match and, under pipefail, the
+  # writer's SIGPIPE would fail the check
+  rules="$("$GRPCURL" "${tls[@]}" "$ADDR" "$SERVICE/GetRules")" ||
     fail "grpcurl with a client certificate is not served over TLS"
+  grep -q '"version"' <<<"$rules" || fail "GetRules over TLS has no version: $rules"
   if "$GRPCURL" -max-time 30 -cacert "$TMP/ca.pem" "$ADDR" "$SERVICE/GetRules" >/dev/null 2>&1; then
     fail "grpcurl without a client certificate was served under mutual TLS"
   fi
-  curl -sS --fail --max-time 30 --cacert "$TMP/ca.pem" --cert "$TMP/client.pem" --key "$TMP/client.key" \
-    "https://$HTTP/v1/rules" | grep -q '"version"' || fail "curl with a client certificate is not served"
+  rules="$(curl -sS --fail --max-time 30 --cacert "$TMP/ca.pem" --cert "$TMP/client.pem" \
+    --key "$TMP/client.key" "https://$HTTP/v1/rules")" || fail "curl with a client certificate is not served"
+  grep -q '"version"' <<<"$rules" || fail "GET /v1/rules over TLS has no version: $rules"
   if curl -sS --max-time 30 --cacert "$TMP/ca.pem" "https://$HTTP/v1/rules" >/dev/null 2>&1; then
     fail "curl without a client certificate was served under mutual TLS"
   fi
