@@ -47,6 +47,7 @@ use tonic::{Code, Status};
 use tower_service::Service;
 
 use super::pool::Pool;
+use super::status::code_name;
 use super::transport::Connections;
 use crate::reload::Engine;
 
@@ -325,29 +326,6 @@ fn method_labels(path: &str) -> (&'static str, &'static str) {
         .find(|(s, m)| *s == service && *m == method)
         .copied()
         .unwrap_or(("unknown", "unknown"))
-}
-
-/// The canonical name of a gRPC status code (`INVALID_ARGUMENT`), as in the gRPC spec.
-pub fn code_name(code: Code) -> &'static str {
-    match code {
-        Code::Ok => "OK",
-        Code::Cancelled => "CANCELLED",
-        Code::Unknown => "UNKNOWN",
-        Code::InvalidArgument => "INVALID_ARGUMENT",
-        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        Code::NotFound => "NOT_FOUND",
-        Code::AlreadyExists => "ALREADY_EXISTS",
-        Code::PermissionDenied => "PERMISSION_DENIED",
-        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        Code::FailedPrecondition => "FAILED_PRECONDITION",
-        Code::Aborted => "ABORTED",
-        Code::OutOfRange => "OUT_OF_RANGE",
-        Code::Unimplemented => "UNIMPLEMENTED",
-        Code::Internal => "INTERNAL",
-        Code::Unavailable => "UNAVAILABLE",
-        Code::DataLoss => "DATA_LOSS",
-        Code::Unauthenticated => "UNAUTHENTICATED",
-    }
 }
 
 /// The status code in a header map (`grpc-status`), if there is one.

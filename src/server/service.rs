@@ -14,10 +14,10 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::convert::rules_info_to_pb;
 use super::guard::Deadline;
-use super::metrics::{self, code_name};
+use super::metrics;
 use super::pool::{NotRun, Pool, Ticket};
 use super::rpc::{Decoded, RawBatch};
-use super::status::{document_error, CallError};
+use super::status::{code_name, document_error, CallError};
 use super::Config;
 use crate::model::{shown, ClassifyError, Document};
 use crate::pb;

@@ -1,5 +1,7 @@
 //! The one mapping from errors to gRPC status codes.
 
+use tonic::Code;
+
 use super::pool::Busy;
 use crate::model::ClassifyError;
 use crate::pb;
@@ -81,5 +83,28 @@ pub fn document_error(e: impl Into<CallError>) -> pb::DocumentError {
     pb::DocumentError {
         code: status.code() as i32,
         message: status.message().to_owned(),
+    }
+}
+
+/// The canonical name of a gRPC status code (`INVALID_ARGUMENT`), as in the gRPC spec.
+pub fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
     }
 }

@@ -314,6 +314,71 @@ fn shipped_rules_have_the_required_coverage() {
     );
 }
 
+/// Every row of every shipped TSV list says where it comes from: a gazetteer row has a
+/// non-empty `source` (and a `wikidata` cell, where the file has one, is a QID); a word-list row
+/// names a source key that the file's header declares (`# source KEY: what, licence, where`).
+#[test]
+fn every_shipped_list_entry_has_a_source() {
+    let mut bad = Vec::new();
+    let mut rows = 0;
+    for sub in ["rules/gazetteer", "rules/words"] {
+        for rel in files_under(&root().join(sub)) {
+            if !rel.ends_with(".tsv") {
+                continue;
+            }
+            let path = root().join(sub).join(&rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let declared: BTreeSet<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("# source "))
+                .filter_map(|l| l.split_once(':').map(|(key, _)| key.trim()))
+                .collect();
+            let mut lines = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty());
+            let (_, header) = lines.next().expect("a header row");
+            let columns: Vec<&str> = header.split('\t').collect();
+            let col = |name: &str| columns.iter().position(|c| *c == name);
+            let source = col("source").unwrap_or_else(|| panic!("{sub}/{rel}: no source column"));
+            let wikidata = col("wikidata");
+            for (i, line) in lines {
+                rows += 1;
+                let cells: Vec<&str> = line.split('\t').collect();
+                let at = format!("{sub}/{rel}:{}", i + 1);
+                let src = cells.get(source).map_or("", |c| c.trim());
+                if src.is_empty() {
+                    bad.push(format!("{at}: no source"));
+                } else if sub == "rules/words" {
+                    for key in src.split([',', ' ']).filter(|k| !k.is_empty()) {
+                        if !declared.contains(key) {
+                            bad.push(format!("{at}: source {key:?} is not declared"));
+                        }
+                    }
+                }
+                if let Some(q) = wikidata
+                    .and_then(|w| cells.get(w))
+                    .filter(|q| !q.is_empty())
+                {
+                    let ok = q
+                        .strip_prefix('Q')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                    if !ok {
+                        bad.push(format!("{at}: wikidata {q:?} is no QID"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(rows > 100_000, "only {rows} list rows were read");
+    assert!(
+        bad.is_empty(),
+        "{} rows without a source:\n{}",
+        bad.len(),
+        bad.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
 #[test]
 fn given_names_come_from_the_list_and_the_gazetteer_minus_surnames() {
     let c = shipped();
