@@ -191,6 +191,20 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
             }
         }
         if let Referent::Unlisted(EntityType::Person, key) = &m.referent {
+            // The given name alone names the person too ("عماد" after "عماد الخطيب"), when it
+            // is on the given-name lists and is not also a common word.
+            if let Some((first, _)) = key.split_once(' ') {
+                if first.chars().count() >= 3
+                    && !c.rules.patterns.stopwords.contains(first)
+                    && c.names.is_given_name(first)
+                    && seen.insert((first.to_owned(), &m.referent))
+                {
+                    unlisted
+                        .entry(first.to_owned())
+                        .or_default()
+                        .push(m.referent.clone());
+                }
+            }
             if let Some((_, last)) = key.rsplit_once(' ') {
                 // A Latin short form must be capitalized where it stands (see below); an Arabic
                 // one, which has no case, must not be a common word ("محمد عوض عام" is no

@@ -21,6 +21,8 @@ pub struct Patterns {
     pub org_heads: HashSet<String>,
     /// Head + word combinations that are generic, not names.
     pub org_generic: HashSet<String>,
+    /// English heads that name an organization alone when capitalized ("Senate", "Treasury").
+    pub org_standalone: HashSet<String>,
     /// Words never part of a name.
     pub stopwords: HashSet<String>,
     /// Arabic given names: an unlisted Arabic name may end in a word with the article only when
@@ -36,6 +38,9 @@ pub struct Patterns {
     pub compound_heads: HashSet<String>,
     /// Words after which a word with the article continues an Arabic name ("عبد", "بن").
     pub name_links: HashSet<String>,
+    /// Second halves of compound names that carry the article yet continue an Arabic name after
+    /// any name word ("عطا الله", "نور الدين").
+    pub compound_tails: HashSet<String>,
     /// What follows a name after a reporting verb ("ان", ":", ","): the name is the speaker.
     pub said: HashSet<String>,
     /// Lowercase particles inside personal names ("van", "de", "bin").
@@ -150,6 +155,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
             "connectors",
             "compound_heads",
             "name_links",
+            "compound_tails",
             "said",
             "particles",
         ],
@@ -158,7 +164,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let mut org = take(
         "organization",
         raw.organization,
-        &["heads", "generic", "connectors"],
+        &["heads", "generic", "connectors", "standalone"],
         errors,
     );
     let mut location = take("location", raw.location, &["heads", "prefixes"], errors);
@@ -181,10 +187,12 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.connectors = set(&mut person, "connectors");
     p.compound_heads = set(&mut person, "compound_heads");
     p.name_links = set(&mut person, "name_links");
+    p.compound_tails = set(&mut person, "compound_tails");
     p.said = set(&mut person, "said");
     p.particles = set(&mut person, "particles");
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
+    p.org_standalone = set(&mut org, "standalone");
     p.org_connectors = set(&mut org, "connectors");
     p.place_heads = set(&mut location, "heads");
     p.place_prefixes = set(&mut location, "prefixes");
@@ -205,10 +213,12 @@ impl Patterns {
             ("person.connectors", &self.connectors),
             ("person.compound_heads", &self.compound_heads),
             ("person.name_links", &self.name_links),
+            ("person.compound_tails", &self.compound_tails),
             ("person.said", &self.said),
             ("person.particles", &self.particles),
             ("organization.heads", &self.org_heads),
             ("organization.generic", &self.org_generic),
+            ("organization.standalone", &self.org_standalone),
             ("organization.connectors", &self.org_connectors),
             ("location.heads", &self.place_heads),
             ("location.prefixes", &self.place_prefixes),

@@ -102,7 +102,10 @@ impl Words<'_, '_> {
             }
         };
         // A link word never starts a name ("حمدان بن سعيد": not "بن سعيد" when حمدان is unknown).
-        if first(SHORT) || p.name_links.contains(text) && !p.compound_heads.contains(text) {
+        // The short form of a listed person that is no given name ("بوتين") never starts one.
+        if first(SHORT) && !first(GIVEN)
+            || p.name_links.contains(text) && !p.compound_heads.contains(text)
+        {
             return None;
         }
         // The first name: a given name, or عبد / أبو and the word after it ("عبد الرحمن").
@@ -120,13 +123,19 @@ impl Words<'_, '_> {
         // A given name that is also a common word needs a listed name or a family name with the
         // article after it; one that only the large list knows (transliterated names included)
         // is followed by listed names, not by any unlisted word.
-        let weak = k == i + 1 && first(COMMON);
+        // So does one that is the short form of a listed person ("شريف": Nawaz Sharif).
+        let weak = k == i + 1 && first(COMMON | SHORT);
         let open = k > i + 1 || first(CURATED);
         while k < n && k - i < 4 {
             let t = nt.token_text(k);
             // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name.
             if t.starts_with('و') && self.names_after_waw(k) {
                 break;
+            }
+            // "عطا الله", "نور الدين": the second half of a compound continues the name.
+            if p.compound_tails.contains(t) {
+                k += 1;
+                continue;
             }
             if p.name_links.contains(t) {
                 // بن / أبو / آل + its complement, which may carry the article: "أبو العز".
@@ -156,9 +165,12 @@ impl Words<'_, '_> {
                 break;
             }
         }
+        // A common word that is a given name ("شريف", "نمر") starts a name when a listed name,
+        // a family name with the article, or a link and its complement ("شريف أبو شمط") follows.
         let strong_second = i + 1 < n
             && (self.is(i + 1, GIVEN | SURNAME)
-                || self.has_article(i + 1) && !self.is(i + 1, COMMON));
+                || self.has_article(i + 1) && !self.is(i + 1, COMMON)
+                || p.name_links.contains(nt.token_text(i + 1)) && k >= i + 3);
         if k - i < 2 || weak && !strong_second {
             return None;
         }

@@ -162,7 +162,11 @@ impl Words<'_, '_> {
                 break;
             }
         }
-        (b - a >= 2 && (a < i || !abbreviated)).then(|| {
+        // "the Senate", "Treasury officials": a standalone head is a name by itself.
+        let alone = b - a == 1
+            && !abbreviated
+            && self.cx.patterns.org_standalone.contains(nt.token_text(i));
+        (b - a >= 2 && (a < i || !abbreviated) || alone).then(|| {
             self.candidate(
                 a..b,
                 0,

@@ -82,6 +82,12 @@ impl NameWords {
     pub(crate) fn is_common(&self, word: &str) -> bool {
         self.of(word) & (COMMON | FUNCTION) != 0
     }
+
+    /// Whether a normalized word is a given name that is not also a common or function word: it
+    /// may stand alone for a person named in full elsewhere in the document.
+    pub(crate) fn is_given_name(&self, word: &str) -> bool {
+        self.of(word) & (GIVEN | COMMON | FUNCTION) == GIVEN
+    }
 }
 
 /// The tokens of one field as the passes see them.
@@ -192,6 +198,9 @@ impl Words<'_, '_> {
             // ("Young", "Will"); an Arabic one has no case to tell.
             || ((self.stop(text) || self.is(i, FUNCTION) && arabic::starts_arabic(text)) && !ali)
             || self.cx.patterns.kin.contains(text)
+            // A preposition or conjunction with the article and a common word ("بالوفد",
+            // "للتنظيم") is no name; a transliterated name is ("فالتونين", "والتر").
+            || self.clitic_article_word(i)
         {
             return false;
         }
@@ -265,10 +274,60 @@ impl Words<'_, '_> {
         self.cx.orig[self.cx.nt.tokens[i].orig.clone()].starts_with("ال")
     }
 
+    /// Whether Arabic token `i` reads as an ordinary word rather than a name: a common word on
+    /// no name list ("منصب", "مختار"), or a proclitic and such a word ("لاستيراد" = ل +
+    /// استيراد, "لمنحه" = ل + منح + ه), or the preposition with the article ("للتنظيم"). Latin
+    /// tokens are never (their case decides).
+    pub(super) fn arabic_common(&self, i: usize) -> bool {
+        let text = self.cx.nt.token_text(i);
+        if !arabic::starts_arabic(text) || self.is(i, GIVEN | SURNAME | CURATED) {
+            return false;
+        }
+        if self.is(i, COMMON) || text.starts_with("لل") {
+            return true;
+        }
+        let names = self.cx.names;
+        arabic::strip_proclitic(text, 3, |rest| {
+            rest != text && names.of_word(rest) & (GIVEN | SURNAME | COMMON) == COMMON
+        })
+        .is_some()
+    }
+
+    /// Whether Arabic token `i` is a proclitic, the article and a common word: "بالوفد" (ب +
+    /// ال + وفد), "للتنظيم" (ل + ال + تنظيم). Listed names never are.
+    fn clitic_article_word(&self, i: usize) -> bool {
+        let text = self.cx.nt.token_text(i);
+        if !arabic::starts_with_clitic_article(text) || self.is(i, GIVEN | SURNAME | CURATED) {
+            return false;
+        }
+        // "لل" is ل + ال; the others are one letter and ال.
+        let rest = text.strip_prefix("لل").unwrap_or_else(|| {
+            let mut chars = text.chars();
+            chars.next();
+            chars.as_str().strip_prefix(arabic::ARTICLE).unwrap_or("")
+        });
+        rest.chars().count() >= 2 && {
+            let names = self.cx.names;
+            let common = |w: &str| names.of_word(w) & (GIVEN | SURNAME | COMMON) == COMMON;
+            common(rest) || common(&format!("{}{rest}", arabic::ARTICLE))
+        }
+    }
+
     pub(super) fn name_forward(&self, j: usize) -> Option<Range<usize>> {
         let n = self.cx.nt.tokens.len();
+        if j < n && self.arabic_common(j) {
+            return None;
+        }
         let mut k = j;
-        while k < n && k - j < 4 && (self.name_word(k) || self.linked_place(k, j)) {
+        // An Arabic name stops before a common word ("الدكتور X منصب").
+        while k < n
+            && k - j < 4
+            && (self.name_word(k) || self.linked_place(k, j))
+            && !(k > j
+                && self.arabic_common(k)
+                && !self.after_compound_head(k, j)
+                && !self.cx.patterns.compound_tails.contains(self.cx.nt.token_text(k)))
+        {
             k += 1;
             // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
             // is a name and what follows it.
