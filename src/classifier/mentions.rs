@@ -41,12 +41,20 @@ pub(super) fn resolve(
         &c.entity_rule_ids,
     );
     let shorts = short_hits(c, fields, &accepted);
+    let sport = std::cell::OnceCell::new();
+    let is_sport = || *sport.get_or_init(|| sport_story(c, terms, &shorts));
     crate::context::clubs_over_cities(
         &mut accepted,
         &shorts,
         |id| c.rules.entity(id).entity_type,
-        || sport_story(c, terms, &shorts),
+        is_sport,
     );
+    // A team named by its place and nickname makes the nickname a short form of it.
+    let shorts = if teams(c, fields, &mut accepted, is_sport) {
+        short_hits(c, fields, &accepted)
+    } else {
+        shorts
+    };
     let blocked: Vec<(Field, Range<usize>)> = fields
         .iter()
         .flat_map(|f| {
@@ -164,6 +172,72 @@ fn sport_story(c: &Classifier, terms: &[(u32, Occurrence)], shorts: &[ShortHit])
     c.topics.term_weight_under(hits, SPORT) >= SPORT_STORY_WEIGHT
 }
 
+/// Rule of an unlisted team: a place and a nickname in a sports story.
+const TEAM_RULE: &str = "grammar:team-in-sport-story";
+
+/// In a sports story, a place and a capitalized plural nickname after it ("St. Louis Eagles",
+/// "New York Knicks") are a team: ORGANIZATION (0.6) over the place's mention. Outside sports
+/// ("Geneva Conventions", "Oslo Accords") nothing changes. Returns whether a team was found.
+fn teams(
+    c: &Classifier,
+    fields: &Fields,
+    accepted: &mut [Candidate],
+    is_sport: impl Fn() -> bool,
+) -> bool {
+    let type_of = |id: EntityId| c.rules.entity(id).entity_type;
+    let taken: HashSet<(Field, usize)> = accepted.iter().map(|m| (m.field, m.norm.start)).collect();
+    let mut found = false;
+    for m in accepted.iter_mut() {
+        if m.entity_type(type_of) != EntityType::Location {
+            continue;
+        }
+        let f = fields.get(m.field);
+        let nt = &f.nt;
+        let Some(last) = m.norm.end.checked_sub(1).and_then(|p| nt.token_at(p)) else {
+            continue;
+        };
+        // One or two capitalized Latin words, the last a plural of four letters or more, none a
+        // stop word, a place word or part of another mention.
+        let nickname_word = |k: usize| {
+            k < nt.tokens.len()
+                && nt.tokens[k].kind == TokenKind::Word
+                && !taken.contains(&(m.field, nt.tokens[k].norm.start))
+                && f.orig[nt.tokens[k].orig.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(|ch| ch.is_uppercase() && !arabic::is_arabic_char(ch))
+                && !c.rules.patterns.stopwords.contains(nt.token_text(k))
+                && !c.rules.patterns.place_heads.contains(nt.token_text(k))
+                && !c.rules.patterns.org_heads.contains(nt.token_text(k))
+        };
+        let plural = |k: usize| {
+            let w = nt.token_text(k);
+            w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss")
+        };
+        let end = (last + 1..last + 3)
+            .take_while(|&k| nickname_word(k))
+            .filter(|&k| plural(k))
+            .last();
+        let Some(end) = end else { continue };
+        if !is_sport() {
+            return found;
+        }
+        let norm = m.norm.start..nt.tokens[end].norm.end;
+        *m = Candidate {
+            field: m.field,
+            orig: nt.orig_range(f.orig, norm.clone()),
+            referent: Referent::Unlisted(EntityType::Organization, nt.text[norm.clone()].into()),
+            norm,
+            rule_id: TEAM_RULE.into(),
+            confidence: 0.6,
+            priority: -1,
+            role: String::new(),
+        };
+        found = true;
+    }
+    found
+}
+
 /// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
 fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<ShortHit> {
     let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
@@ -173,6 +247,17 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
         // An unlisted English organization is named again by its first word: "Smithsonian
         // Institution" ... "the Smithsonian" (not a head word: "University of Chicago").
         if let Referent::Unlisted(EntityType::Organization, key) = &m.referent {
+            // A team is named again by its nickname: "the Knicks" after "New York Knicks".
+            if &*m.rule_id == TEAM_RULE {
+                if let Some((_, nick)) = key.rsplit_once(' ') {
+                    if seen.insert((nick.to_owned(), &m.referent)) {
+                        unlisted
+                            .entry(nick.to_owned())
+                            .or_default()
+                            .push(m.referent.clone());
+                    }
+                }
+            }
             if let Some((first, _)) = key.split_once(' ') {
                 let p = &c.rules.patterns;
                 if first.chars().count() >= 3

@@ -318,15 +318,21 @@ impl Words<'_, '_> {
         if j < n && self.arabic_common(j) {
             return None;
         }
+        // An Arabic name stops before a common word ("الدكتور X منصب"), unless it completes a
+        // compound ("عبد الله", "نور الدين").
+        let compound = |k: usize| {
+            self.after_compound_head(k, j)
+                || self
+                    .cx
+                    .patterns
+                    .compound_tails
+                    .contains(self.cx.nt.token_text(k))
+        };
         let mut k = j;
-        // An Arabic name stops before a common word ("الدكتور X منصب").
         while k < n
             && k - j < 4
             && (self.name_word(k) || self.linked_place(k, j))
-            && !(k > j
-                && self.arabic_common(k)
-                && !self.after_compound_head(k, j)
-                && !self.cx.patterns.compound_tails.contains(self.cx.nt.token_text(k)))
+            && (k == j || !self.arabic_common(k) || compound(k))
         {
             k += 1;
             // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
