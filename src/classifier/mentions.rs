@@ -290,7 +290,9 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                         .push(m.referent.clone());
                 }
             }
-            if let Some((_, last)) = key.rsplit_once(' ') {
+            // The last word, or the one word of a name found after a title ("President
+            // Clinton" ... "Clinton said").
+            if let Some(last) = key.rsplit(' ').next() {
                 // A Latin short form must be capitalized where it stands (see below); an Arabic
                 // one, which has no case, must not be a common word ("محمد عوض عام" is no
                 // reason to read every "عام" as him).

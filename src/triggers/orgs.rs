@@ -138,9 +138,23 @@ impl Words<'_, '_> {
         let covered = |k: usize| {
             self.cover[k].is_some_and(|e| self.types[e] != EntityType::Date) && self.capitalized(k)
         };
+        let standalone = self.cx.patterns.org_standalone.contains(nt.token_text(i));
         let mut a = i;
         while a > 0 && i - a < 4 && (cap(a - 1) || covered(a - 1)) {
             a -= 1;
+        }
+        // Before a standalone head only a listed place or organization belongs to the name
+        // ("Texas Senate"); an adjective qualifies it ("the Republican Senate", "a new Cabinet").
+        while standalone
+            && a < i
+            && !self.cover[a].is_some_and(|e| {
+                matches!(
+                    self.types[e],
+                    EntityType::Location | EntityType::Organization
+                )
+            })
+        {
+            a += 1;
         }
         if a < i
             && self.sentence_start(a)
@@ -163,9 +177,7 @@ impl Words<'_, '_> {
             }
         }
         // "the Senate", "Treasury officials": a standalone head is a name by itself.
-        let alone = b - a == 1
-            && !abbreviated
-            && self.cx.patterns.org_standalone.contains(nt.token_text(i));
+        let alone = b - a == 1 && !abbreviated && standalone;
         (b - a >= 2 && (a < i || !abbreviated) || alone).then(|| {
             self.candidate(
                 a..b,
