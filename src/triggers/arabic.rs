@@ -78,6 +78,13 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
+        // Only a given name, عبد / أبو, or و and a given name start a name: the cheap test first.
+        if !self.is(i, GIVEN)
+            && !p.compound_heads.contains(nt.token_text(i))
+            && !self.names_after_waw(i)
+        {
+            return None;
+        }
         // Right after a title the title pass decides ("استقبل الرئيس عباس الوفد" is a surname and
         // the object, which it refuses).
         if !self.is_arabic_word(i)
