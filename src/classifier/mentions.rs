@@ -174,10 +174,18 @@ fn sport_story(c: &Classifier, terms: &[(u32, Occurrence)], shorts: &[ShortHit])
 
 /// Rule of an unlisted team: a place and a nickname in a sports story.
 const TEAM_RULE: &str = "grammar:team-in-sport-story";
+/// Rule of a place that stands for its team next to a match word in a sports story.
+const TEAM_CUE_RULE: &str = "patterns.toml:team_cues";
 
-/// In a sports story, a place and a capitalized plural nickname after it ("St. Louis Eagles",
-/// "New York Knicks") are a team: ORGANIZATION (0.6) over the place's mention. Outside sports
-/// ("Geneva Conventions", "Oslo Accords") nothing changes. Returns whether a team was found.
+/// In a sports story, places that stand for teams become ORGANIZATION (0.6) mentions:
+/// * a place and a capitalized plural nickname after it ("St. Louis Eagles", "New York
+///   Knicks"), the span growing over the nickname;
+/// * an Arabic place next to a match word (`team_cues`: "فاز المغرب", "مباراة مصر"), and the
+///   place a link word (`team_links`: "على") or an attached و joins to it ("فاز المغرب على
+///   مصر", "تعادل مصر وتونس"). English keeps "beat France" a LOCATION, as English corpora do.
+///
+/// Outside sports ("Geneva Conventions", "Oslo Accords") nothing changes. Returns whether a
+/// team was found.
 fn teams(
     c: &Classifier,
     fields: &Fields,
@@ -185,15 +193,21 @@ fn teams(
     is_sport: impl Fn() -> bool,
 ) -> bool {
     let type_of = |id: EntityId| c.rules.entity(id).entity_type;
+    let p = &c.rules.patterns;
     let taken: HashSet<(Field, usize)> = accepted.iter().map(|m| (m.field, m.norm.start)).collect();
     let mut found = false;
+    // The field and last token of the team found last.
+    let mut previous: Option<(Field, usize)> = None;
     for m in accepted.iter_mut() {
         if m.entity_type(type_of) != EntityType::Location {
             continue;
         }
         let f = fields.get(m.field);
         let nt = &f.nt;
-        let Some(last) = m.norm.end.checked_sub(1).and_then(|p| nt.token_at(p)) else {
+        let (Some(first), Some(last)) = (
+            nt.token_at(m.norm.start),
+            m.norm.end.checked_sub(1).and_then(|p| nt.token_at(p)),
+        ) else {
             continue;
         };
         // One or two capitalized Latin words, the last a plural of four letters or more, none a
@@ -206,19 +220,36 @@ fn teams(
                     .chars()
                     .next()
                     .is_some_and(|ch| ch.is_uppercase() && !arabic::is_arabic_char(ch))
-                && !c.rules.patterns.stopwords.contains(nt.token_text(k))
-                && !c.rules.patterns.place_heads.contains(nt.token_text(k))
-                && !c.rules.patterns.org_heads.contains(nt.token_text(k))
+                && !p.stopwords.contains(nt.token_text(k))
+                && !p.place_heads.contains(nt.token_text(k))
+                && !p.org_heads.contains(nt.token_text(k))
         };
         let plural = |k: usize| {
             let w = nt.token_text(k);
-            w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss")
+            w.len() >= 4 && w.ends_with('s') && !w.ends_with("ss") && !p.events.contains(w)
         };
-        let end = (last + 1..last + 3)
+        let nickname = (last + 1..last + 3)
             .take_while(|&k| nickname_word(k))
             .filter(|&k| plural(k))
             .last();
-        let Some(end) = end else { continue };
+        let text = |k: usize| nt.token_text(k);
+        let after_team = |k: usize| previous == Some((m.field, k));
+        let attached_waw =
+            m.norm.start > nt.tokens[first].norm.start && text(first).starts_with('و');
+        // A match word, behind a proclitic too ("وتعادل").
+        let cue =
+            |k: usize| arabic::strip_proclitic(text(k), 3, |w| p.team_cues.contains(w)).is_some();
+        let cued = first.checked_sub(1).is_some_and(cue)
+            || last + 1 < nt.tokens.len() && cue(last + 1)
+            || first
+                .checked_sub(2)
+                .is_some_and(|b| p.team_links.contains(text(b + 1)) && after_team(b))
+            || attached_waw && first.checked_sub(1).is_some_and(after_team);
+        let (end, rule) = match nickname {
+            Some(end) => (end, TEAM_RULE),
+            None if cued && arabic::starts_arabic(text(last)) => (last, TEAM_CUE_RULE),
+            None => continue,
+        };
         if !is_sport() {
             return found;
         }
@@ -228,11 +259,12 @@ fn teams(
             orig: nt.orig_range(f.orig, norm.clone()),
             referent: Referent::Unlisted(EntityType::Organization, nt.text[norm.clone()].into()),
             norm,
-            rule_id: TEAM_RULE.into(),
+            rule_id: rule.into(),
             confidence: 0.6,
             priority: -1,
             role: String::new(),
         };
+        previous = Some((m.field, end));
         found = true;
     }
     found

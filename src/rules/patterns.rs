@@ -23,6 +23,12 @@ pub struct Patterns {
     pub org_generic: HashSet<String>,
     /// English heads that name an organization alone when capitalized ("Senate", "Treasury").
     pub org_standalone: HashSet<String>,
+    /// Words of a match next to which a place is a team in a sports story ("فاز", "beat").
+    pub team_cues: HashSet<String>,
+    /// Words that join a second team to a first one ("على" in "فاز المغرب على مصر").
+    pub team_links: HashSet<String>,
+    /// Plural event words that are no team nickname ("Olympics", "Games").
+    pub events: HashSet<String>,
     /// Words never part of a name.
     pub stopwords: HashSet<String>,
     /// Arabic given names: an unlisted Arabic name may end in a word with the article only when
@@ -164,7 +170,15 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let mut org = take(
         "organization",
         raw.organization,
-        &["heads", "generic", "connectors", "standalone"],
+        &[
+            "heads",
+            "generic",
+            "connectors",
+            "standalone",
+            "team_cues",
+            "team_links",
+            "events",
+        ],
         errors,
     );
     let mut location = take("location", raw.location, &["heads", "prefixes"], errors);
@@ -193,6 +207,9 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
     p.org_standalone = set(&mut org, "standalone");
+    p.team_cues = set(&mut org, "team_cues");
+    p.team_links = set(&mut org, "team_links");
+    p.events = set(&mut org, "events");
     p.org_connectors = set(&mut org, "connectors");
     p.place_heads = set(&mut location, "heads");
     p.place_prefixes = set(&mut location, "prefixes");
@@ -219,6 +236,9 @@ impl Patterns {
             ("organization.heads", &self.org_heads),
             ("organization.generic", &self.org_generic),
             ("organization.standalone", &self.org_standalone),
+            ("organization.team_cues", &self.team_cues),
+            ("organization.team_links", &self.team_links),
+            ("organization.events", &self.events),
             ("organization.connectors", &self.org_connectors),
             ("location.heads", &self.place_heads),
             ("location.prefixes", &self.place_prefixes),
