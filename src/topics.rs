@@ -439,13 +439,12 @@ impl TopicEngine {
         // Scores: how much evidence a topic has, times the cube root of its top-level
         // topic's share of the document's evidence.
         let total: f64 = agg.iter().sum();
-        let share = |top: u32| {
-            if total > 0.0 {
-                (agg[top as usize] / total).cbrt()
-            } else {
-                0.0
-            }
-        };
+        // One cube root per top-level topic, not per topic.
+        let shares: Vec<f64> = agg
+            .iter()
+            .map(|&a| if a > 0.0 { (a / total).cbrt() } else { 0.0 })
+            .collect();
+        let share = |top: u32| shares[top as usize];
         let top_score = |top: u32| strength(agg[top as usize]) * share(top);
         let score_of = |i: usize| {
             let t = &self.topics[i];

@@ -184,8 +184,8 @@ const TEAM_CUE_RULE: &str = "patterns.toml:team_cues";
 ///   place a link word (`team_links`: "على") or an attached و joins to it ("فاز المغرب على
 ///   مصر", "تعادل مصر وتونس"). English keeps "beat France" a LOCATION, as English corpora do.
 ///
-/// Outside sports ("Geneva Conventions", "Oslo Accords") nothing changes. Returns whether a
-/// team was found.
+/// Outside sports ("Geneva Conventions", "Oslo Accords") nothing changes (and nothing is read).
+/// Returns whether a team was found.
 fn teams(
     c: &Classifier,
     fields: &Fields,
@@ -194,6 +194,12 @@ fn teams(
 ) -> bool {
     let type_of = |id: EntityId| c.rules.entity(id).entity_type;
     let p = &c.rules.patterns;
+    let places = accepted
+        .iter()
+        .any(|m| m.entity_type(type_of) == EntityType::Location);
+    if !places || !is_sport() {
+        return false;
+    }
     let taken: HashSet<(Field, usize)> = accepted.iter().map(|m| (m.field, m.norm.start)).collect();
     let mut found = false;
     // The field and last token of the team found last.
@@ -250,9 +256,6 @@ fn teams(
             None if cued && arabic::starts_arabic(text(last)) => (last, TEAM_CUE_RULE),
             None => continue,
         };
-        if !is_sport() {
-            return found;
-        }
         let norm = m.norm.start..nt.tokens[end].norm.end;
         *m = Candidate {
             field: m.field,
