@@ -14,7 +14,6 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 
 use crate::rules::RuleErrors;
-use crate::server::metrics;
 use crate::Classifier;
 
 /// Where rules come from.
@@ -101,14 +100,39 @@ fn withhold_external(
     errors
 }
 
+/// How a reload ended, as told to the engine's observer ([`Engine::observe`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reload {
+    /// New rules are in use.
+    Ok,
+    /// The files are the rules in use: nothing rebuilt.
+    Unchanged,
+    /// The new rules were invalid; the old ones keep serving.
+    Error,
+}
+
+/// Told of every reload: how it ended, the version served before it, and the engine.
+type Observer = Box<dyn Fn(Reload, &str, &Engine) + Send + Sync>;
+
 /// The classifier in use, its source, and the outcome of the last reload.
-#[derive(Debug)]
 pub struct Engine {
     current: ArcSwap<Classifier>,
     source: RulesSource,
     last_error: Mutex<Option<String>>,
     /// Serializes reloads so that two reloads never race to store older rules last.
     reloading: tokio::sync::Mutex<()>,
+    /// Told of every reload (the server's metrics), when one is set.
+    observer: std::sync::OnceLock<Observer>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("source", &self.source)
+            .field("version", &self.current.load().info().version)
+            .field("observed", &self.observer.get().is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Engine {
@@ -118,6 +142,7 @@ impl Engine {
             current: ArcSwap::from_pointee(classifier),
             source,
             last_error: Mutex::new(None),
+            observer: std::sync::OnceLock::new(),
             reloading: tokio::sync::Mutex::new(()),
         }
     }
@@ -175,7 +200,7 @@ impl Engine {
                 // The files are the rules in use (perhaps after a bad edit was reverted).
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 tracing::info!(version = %old, source = %self.source_name(), "rules unchanged; nothing to reload");
-                metrics::reload(metrics::Reload::Unchanged, &old, self);
+                self.notify(Reload::Unchanged, &old);
                 Ok(old)
             }
             Ok(Some(classifier)) => {
@@ -185,7 +210,7 @@ impl Engine {
                 *error = None;
                 drop(error);
                 tracing::info!(old_version = %old, new_version = %version, source = %self.source_name(), "rules reloaded");
-                metrics::reload(metrics::Reload::Ok, &old, self);
+                self.notify(Reload::Ok, &old);
                 Ok(version)
             }
             Err(errors) => {
@@ -193,11 +218,22 @@ impl Engine {
                     tracing::error!("rules reload failed: {e}");
                 }
                 tracing::warn!(version = %old, "rules reload failed; still serving the previous rules");
-                metrics::reload(metrics::Reload::Error, &old, self);
+                self.notify(Reload::Error, &old);
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(errors.to_string());
                 Err(errors)
             }
+        }
+    }
+
+    /// Sets the observer told of every reload from now on (the first one set stays).
+    pub fn observe(&self, observer: impl Fn(Reload, &str, &Engine) + Send + Sync + 'static) {
+        let _ = self.observer.set(Box::new(observer));
+    }
+
+    fn notify(&self, result: Reload, old: &str) {
+        if let Some(observer) = self.observer.get() {
+            observer(result, old, self);
         }
     }
 

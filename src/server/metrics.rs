@@ -49,7 +49,7 @@ use tower_service::Service;
 use super::pool::Pool;
 use super::status::code_name;
 use super::transport::Connections;
-use crate::reload::Engine;
+use crate::reload::{Engine, Reload};
 
 /// Calls by service, method and status code.
 pub const REQUESTS: &str = "khabar_requests_total";
@@ -204,19 +204,8 @@ pub fn classified(bytes: usize, took: Duration) {
     }
 }
 
-/// How a reload ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Reload {
-    /// New rules are in use.
-    Ok,
-    /// The files are the rules in use: nothing rebuilt.
-    Unchanged,
-    /// The new rules were invalid; the old ones keep serving.
-    Error,
-}
-
 /// A reload ended; with [`Reload::Ok`], `old` was replaced by the rules `engine` now serves.
-pub fn reload(result: Reload, old: &str, engine: &Engine) {
+fn reload(result: Reload, old: &str, engine: &Engine) {
     if !enabled() {
         return;
     }
@@ -242,7 +231,8 @@ fn rules_in_use(engine: &Engine) {
 }
 
 /// Samples the gauges of `pool`, `connections` and `engine` once a second while the returned
-/// guard lives; `None` (nothing to do) when metrics are off.
+/// guard lives, and counts the engine's reloads (as its observer); `None` (nothing to do) when
+/// metrics are off.
 pub fn spawn_sampler(
     engine: &Arc<Engine>,
     pool: &Pool,
@@ -251,6 +241,7 @@ pub fn spawn_sampler(
     if !enabled() {
         return None;
     }
+    engine.observe(reload);
     let (engine, pool, connections) = (Arc::clone(engine), pool.clone(), Arc::clone(connections));
     let task = tokio::spawn(async move {
         let mut tick = tokio::time::interval(SAMPLE_EVERY);
