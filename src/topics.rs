@@ -29,9 +29,37 @@ const REPEAT_DECAY: f64 = 0.5;
 /// long article does not outweigh the other words of a topic.
 const MAX_COUNTED: i32 = 3;
 
+/// Index of a topic rule in [`TopicEngine::topics`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct TopicId(u32);
+
+impl TopicId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a top-level topic in [`TopicEngine::tops`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct TopId(u32);
+
+impl TopId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// What a repeat is counted for: a topic's own sum, or a top-level topic's sum over its
+/// subtree. Kept apart, so a topic and a top-level topic of the same index never share a count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Sum {
+    Own(TopicId),
+    Top(TopId),
+}
+
 #[derive(Clone, Debug)]
 struct TermRef {
-    topic: u32,
+    topic: TopicId,
     weight: f64,
     role: TermRole,
     /// For a `not` phrase that guards one term: that term's index.
@@ -44,8 +72,8 @@ struct TermRef {
 #[derive(Clone, Debug)]
 struct CompiledTopic {
     id: String,
-    /// Index of its top-level ancestor (itself at the top) in [`TopicEngine::tops`].
-    top: u32,
+    /// Its top-level ancestor (itself at the top).
+    top: TopId,
     threshold: f64,
     has_require: bool,
 }
@@ -72,7 +100,7 @@ pub struct TopicEngine {
     /// it. The top-level evidence counts each string once.
     agg_weight: Vec<f64>,
     /// Entity index → (topic, weight, rule id).
-    entity_signals: HashMap<usize, Vec<(u32, f64, String)>>,
+    entity_signals: HashMap<usize, Vec<(TopicId, f64, String)>>,
     /// Qcode → index of its rule.
     own: HashMap<String, usize>,
 }
@@ -139,7 +167,7 @@ impl TopicEngine {
                 *x = Some(i);
             }
         }
-        let mut entity_signals: HashMap<usize, Vec<(u32, f64, String)>> = HashMap::default();
+        let mut entity_signals: HashMap<usize, Vec<(TopicId, f64, String)>> = HashMap::default();
         for (ti, t) in rules.topics.iter().enumerate() {
             let top_id = rules
                 .taxonomy
@@ -159,7 +187,7 @@ impl TopicEngine {
             }
             topics.push(CompiledTopic {
                 id: t.id.clone(),
-                top,
+                top: TopId(top),
                 threshold: t.threshold,
                 has_require: t.terms.iter().any(|x| x.role == TermRole::Require),
             });
@@ -194,7 +222,7 @@ impl TopicEngine {
                     *w = w.max(term.weight);
                 }
                 terms.push(TermRef {
-                    topic: ti as u32,
+                    topic: TopicId(ti as u32),
                     weight: term.weight,
                     role: term.role,
                     blocks: match term.role {
@@ -207,10 +235,11 @@ impl TopicEngine {
             }
             for (eid, w, rid) in &t.entities {
                 if let Some(&Some(e)) = ids.get(eid.as_str()) {
-                    entity_signals
-                        .entry(e)
-                        .or_default()
-                        .push((ti as u32, *w, rid.clone()));
+                    entity_signals.entry(e).or_default().push((
+                        TopicId(ti as u32),
+                        *w,
+                        rid.clone(),
+                    ));
                 }
             }
         }
@@ -245,7 +274,7 @@ impl TopicEngine {
             .filter(|&t| {
                 let t = &self.terms[t as usize];
                 t.role == TermRole::Weight
-                    && self.tops[self.topics[t.topic as usize].top as usize].id == top
+                    && self.tops[self.topics[t.topic.index()].top.index()].id == top
             })
             .collect();
         seen.sort_unstable();
@@ -282,11 +311,11 @@ impl TopicEngine {
         } else {
             Vec::new()
         };
-        // How many times a key has counted: (topic, term) for a topic's own sum, (top-level,
-        // aggregate string or entity) for the top-level sums (tagged apart by the high bit).
-        let mut repeats: HashMap<(u32, usize), i32> = HashMap::default();
+        // How many times a key has counted: (own sum of a topic, term or entity) and (sum of a
+        // top-level topic, aggregate string or entity); an entity is `usize::MAX - index`.
+        let mut repeats: HashMap<(Sum, usize), i32> = HashMap::default();
         repeats.reserve(term_hits.len() + entity_hits.len());
-        let mut counted = |key: (u32, usize), occ: &Occurrence| -> f64 {
+        let mut counted = |key: (Sum, usize), occ: &Occurrence| -> f64 {
             let k = repeats.entry(key).or_insert(0);
             *k += 1;
             if *k > MAX_COUNTED {
@@ -315,7 +344,7 @@ impl TopicEngine {
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
         // One sort puts each topic's hits together, in text order, longest first at a start.
-        let mut order: Vec<(u32, bool, usize, std::cmp::Reverse<usize>, usize)> = term_hits
+        let mut order: Vec<(TopicId, bool, usize, std::cmp::Reverse<usize>, usize)> = term_hits
             .iter()
             .enumerate()
             .filter(|(_, (ti, occ))| {
@@ -350,11 +379,11 @@ impl TopicEngine {
                 let t = &self.terms[*ti as usize];
                 match t.role {
                     TermRole::Weight => {
-                        let w = t.weight * counted((t.topic, *ti as usize), occ);
-                        own[t.topic as usize] += w;
+                        let w = t.weight * counted((Sum::Own(t.topic), *ti as usize), occ);
+                        own[t.topic.index()] += w;
                         kept.push(i);
                         if with_evidence && w > 0.0 {
-                            evidence[t.topic as usize].push(RawEvidence {
+                            evidence[t.topic.index()].push(RawEvidence {
                                 rule_id: t.rule_id.clone(),
                                 field: occ.field,
                                 orig: occ.orig.clone(),
@@ -362,16 +391,16 @@ impl TopicEngine {
                             });
                         }
                     }
-                    TermRole::Require => required[t.topic as usize] = true,
-                    TermRole::Exclude => excluded[t.topic as usize] = true,
+                    TermRole::Require => required[t.topic.index()] = true,
+                    TermRole::Exclude => excluded[t.topic.index()] = true,
                     TermRole::Not { .. } => {}
                 }
             }
         }
         // Top-level sums: the hits of a whole subtree, leftmost-longest again, each span once
         // with the highest weight of the strings on it, each string counted as one term.
-        let top_of = |i: usize| self.topics[self.terms[term_hits[i].0 as usize].topic as usize].top;
-        let mut order: Vec<(u32, bool, usize, std::cmp::Reverse<usize>, usize)> = kept
+        let top_of = |i: usize| self.topics[self.terms[term_hits[i].0 as usize].topic.index()].top;
+        let mut order: Vec<(TopId, bool, usize, std::cmp::Reverse<usize>, usize)> = kept
             .iter()
             .map(|&i| {
                 let occ = &term_hits[i].1;
@@ -385,15 +414,15 @@ impl TopicEngine {
             })
             .collect();
         order.sort_unstable();
-        const AGG: usize = 1 << (usize::BITS - 1);
         for hits in order.chunk_by(|a, b| a.0 == b.0) {
             let top = hits[0].0;
             // The span being read and its best string.
             let mut cur: Option<(Field, Range<usize>, u32)> = None;
             let mut flush = |cur: &Option<(Field, Range<usize>, u32)>, occ: &Occurrence| {
                 if let Some((_, _, a)) = cur {
-                    let w = self.agg_weight[*a as usize] * counted((top, AGG | *a as usize), occ);
-                    agg[top as usize] += w;
+                    let w =
+                        self.agg_weight[*a as usize] * counted((Sum::Top(top), *a as usize), occ);
+                    agg[top.index()] += w;
                 }
             };
             let mut cur_occ: Option<&Occurrence> = None;
@@ -422,12 +451,12 @@ impl TopicEngine {
         }
         for (entity, occ) in entity_hits {
             for (topic, w, rid) in self.entity_signals.get(entity).into_iter().flatten() {
-                let x = w * counted((*topic, usize::MAX - entity), occ);
-                own[*topic as usize] += x;
-                let top = self.topics[*topic as usize].top;
-                agg[top as usize] += w * counted((top, usize::MAX - entity), occ);
+                let x = w * counted((Sum::Own(*topic), usize::MAX - entity), occ);
+                own[topic.index()] += x;
+                let top = self.topics[topic.index()].top;
+                agg[top.index()] += w * counted((Sum::Top(top), usize::MAX - entity), occ);
                 if with_evidence && x > 0.0 {
-                    evidence[*topic as usize].push(RawEvidence {
+                    evidence[topic.index()].push(RawEvidence {
                         rule_id: rid.clone(),
                         field: occ.field,
                         orig: occ.orig.clone(),
@@ -444,12 +473,12 @@ impl TopicEngine {
             .iter()
             .map(|&a| if a > 0.0 { (a / total).cbrt() } else { 0.0 })
             .collect();
-        let share = |top: u32| shares[top as usize];
-        let top_score = |top: u32| strength(agg[top as usize]) * share(top);
+        let share = |top: TopId| shares[top.index()];
+        let top_score = |top: TopId| strength(agg[top.index()]) * share(top);
         let score_of = |i: usize| {
             let t = &self.topics[i];
             let top = top_score(t.top);
-            if self.tops[t.top as usize].rule == Some(i) {
+            if self.tops[t.top.index()].rule == Some(i) {
                 top
             } else {
                 (strength(own[i]) * share(t.top)).min(top)
@@ -486,7 +515,7 @@ impl TopicEngine {
         };
         if let Some(b) = best {
             let top = &self.tops[b];
-            emit(&top.id, top_score(b as u32), &mut evidence);
+            emit(&top.id, top_score(TopId(b as u32)), &mut evidence);
         }
         for (i, t) in self.topics.iter().enumerate() {
             let score = score_of(i);
