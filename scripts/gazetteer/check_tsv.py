@@ -39,6 +39,7 @@ import sys
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import Iterator
 
 HEADER = ["id", "type", "name_en", "name_ar", "variants", "short",
           "priority", "link", "note", "source"]
@@ -119,6 +120,23 @@ def forms_of(row: dict[str, str]) -> list[tuple[str, bool]]:
         if row[col]:
             out.extend((f, col == "short") for f in row[col].split("|"))
     return [(f, short) for f, short in out if f != ""]
+
+
+def gazetteer_rows(skip: tuple[Path, ...] = ()) -> Iterator[dict[str, str]]:
+    """Every entity row of rules/gazetteer/*.tsv (files in `skip` left out), as a dict keyed
+    by the file's header, in file-name order: what the generators compare their output with."""
+    for path in sorted((Path(__file__).resolve().parents[2] / "rules/gazetteer").glob("*.tsv")):
+        if path in skip:
+            continue
+        header = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or not line.strip():
+                continue
+            cols = line.split("\t")
+            if header is None:
+                header = cols
+                continue
+            yield dict(zip(header, cols))
 
 
 def form_key(form: str) -> str:

@@ -84,7 +84,7 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key  # noqa: E402
+from check_tsv import form_key, gazetteer_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 GAZ = ROOT / "rules/gazetteer"
@@ -160,22 +160,11 @@ def other_files() -> tuple[set[str], dict[str, tuple[str, str]]]:
     """(ids, normalized form -> (id, type)) of every other gazetteer file (names and variants)."""
     ids: set[str] = set()
     forms: dict[str, str] = {}
-    for path in sorted(GAZ.glob("*.tsv")):
-        if path == OUT:
-            continue
-        header = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            row = dict(zip(header, cols))
-            ids.add(row["id"])
-            for f in [row["name_en"], row["name_ar"]] + row["variants"].split("|"):
-                if f:
-                    forms.setdefault(form_key(f), (row["id"], row["type"]))
+    for row in gazetteer_rows(skip=(OUT,)):
+        ids.add(row["id"])
+        for f in [row["name_en"], row["name_ar"]] + row["variants"].split("|"):
+            if f:
+                forms.setdefault(form_key(f), (row["id"], row["type"]))
     return ids, forms
 
 

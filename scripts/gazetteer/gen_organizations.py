@@ -49,7 +49,7 @@ import unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, normalize  # noqa: E402
+from check_tsv import form_key, gazetteer_rows, normalize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/organizations_wikidata.tsv"
@@ -97,23 +97,12 @@ def slug(text: str) -> str:
 def existing_forms() -> tuple[set[str], set[str]]:
     """Normalized forms (names, variants, short forms) and ids of the other gazetteer files."""
     forms, ids = set(), set()
-    for path in sorted((ROOT / "rules/gazetteer").glob("*.tsv")):
-        if path == OUT:
-            continue
-        header = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            row = dict(zip(header, cols))
-            ids.add(row["id"])
-            for f in [row["name_en"], row["name_ar"]] + row["variants"].split("|") \
-                    + row["short"].split("|"):
-                if f:
-                    forms.add(form_key(f))
+    for row in gazetteer_rows(skip=(OUT,)):
+        ids.add(row["id"])
+        for f in [row["name_en"], row["name_ar"]] + row["variants"].split("|") \
+                + row["short"].split("|"):
+            if f:
+                forms.add(form_key(f))
     return forms, ids
 
 

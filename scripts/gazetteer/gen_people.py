@@ -67,7 +67,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, normalize  # noqa: E402
+from check_tsv import form_key, gazetteer_rows, normalize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/people_wikidata.tsv"
@@ -124,24 +124,12 @@ def arabic_stems() -> set[str]:
 def existing() -> tuple[set[str], set[str]]:
     """Normalized full forms of the other gazetteer files, and the English names of people."""
     forms, people = set(), set()
-    for path in sorted((ROOT / "rules/gazetteer").glob("*.tsv")):
-        if path in (OUT, LATER):
-            continue
-        header = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            row = dict(zip(header, cols))
-            fs = [row["name_en"], row["name_ar"]] + row["variants"].split("|")
-            for f in fs:
-                if f:
-                    forms.add(form_key(f))
-            if row["type"] == "PERSON":
-                people.add(form_key(row["name_en"]))
+    for row in gazetteer_rows(skip=(OUT, LATER)):
+        for f in [row["name_en"], row["name_ar"]] + row["variants"].split("|"):
+            if f:
+                forms.add(form_key(f))
+        if row["type"] == "PERSON":
+            people.add(form_key(row["name_en"]))
     return forms, people
 
 
