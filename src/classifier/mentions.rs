@@ -275,80 +275,73 @@ fn teams(
 
 /// Short-form occurrences: gazetteer short forms, and the last word of unlisted persons' names.
 fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<ShortHit> {
-    let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
-    // (form, referent) pairs already listed: a form shared by many names stays linear.
-    let mut seen: HashSet<(String, &Referent)> = HashSet::new();
+    let p = &c.rules.patterns;
+    // The forms that name an unlisted entity again, with it.
+    let mut forms: Vec<(&str, &Referent)> = Vec::new();
     for m in accepted {
-        // An unlisted English organization is named again by its first word: "Smithsonian
-        // Institution" ... "the Smithsonian" (not a head word: "University of Chicago").
-        if let Referent::Unlisted(EntityType::Organization, key) = &m.referent {
-            // A team is named again by its nickname: "the Knicks" after "New York Knicks".
-            if &*m.rule_id == TEAM_RULE {
-                if let Some((_, nick)) = key.rsplit_once(' ') {
-                    if seen.insert((nick.to_owned(), &m.referent)) {
-                        unlisted
-                            .entry(nick.to_owned())
-                            .or_default()
-                            .push(m.referent.clone());
+        match &m.referent {
+            Referent::Unlisted(EntityType::Organization, key) => {
+                // A team is named again by its nickname: "the Knicks" after "New York Knicks".
+                if &*m.rule_id == TEAM_RULE {
+                    if let Some((_, nick)) = key.rsplit_once(' ') {
+                        forms.push((nick, &m.referent));
+                    }
+                }
+                // An English organization is named again by its first word: "Smithsonian
+                // Institution" ... "the Smithsonian" (not a head word: "University of Chicago").
+                if let Some((first, _)) = key.split_once(' ') {
+                    if first.chars().count() >= 3
+                        && first.chars().all(|ch| ch.is_ascii_alphabetic())
+                        && !p.stopwords.contains(first)
+                        && !p.org_heads.contains(first)
+                        && !c.names.is_common(first)
+                        && !c.rules.form_owner.contains_key(&(first.to_owned(), false))
+                    {
+                        forms.push((first, &m.referent));
                     }
                 }
             }
-            if let Some((first, _)) = key.split_once(' ') {
-                let p = &c.rules.patterns;
-                if first.chars().count() >= 3
-                    && first.chars().all(|ch| ch.is_ascii_alphabetic())
-                    && !p.stopwords.contains(first)
-                    && !p.org_heads.contains(first)
-                    && !c.names.is_common(first)
-                    && !c.rules.form_owner.contains_key(&(first.to_owned(), false))
-                    && seen.insert((first.to_owned(), &m.referent))
-                {
-                    unlisted
-                        .entry(first.to_owned())
-                        .or_default()
-                        .push(m.referent.clone());
+            Referent::Unlisted(EntityType::Person, key) => {
+                // The given name alone names the person too ("عماد" after "عماد الخطيب"), when
+                // it is on the given-name lists and is not also a common word.
+                if let Some((first, _)) = key.split_once(' ') {
+                    if first.chars().count() >= 3
+                        && !p.stopwords.contains(first)
+                        && c.names.is_given_name(first)
+                    {
+                        forms.push((first, &m.referent));
+                    }
+                }
+                // The last word, or the one word of a name found after a title ("President
+                // Clinton" ... "Clinton said"). A Latin short form must be capitalized where it
+                // stands (see below); an Arabic one, which has no case, must not be a common
+                // word ("محمد عوض عام" is no reason to read every "عام" as him).
+                if let Some(last) = key.rsplit(' ').next() {
+                    if last.chars().count() >= 3
+                        && !p.stopwords.contains(last)
+                        && !(arabic::starts_arabic(last) && c.names.is_common(last))
+                    {
+                        forms.push((last, &m.referent));
+                    }
                 }
             }
-        }
-        if let Referent::Unlisted(EntityType::Person, key) = &m.referent {
-            // The given name alone names the person too ("عماد" after "عماد الخطيب"), when it
-            // is on the given-name lists and is not also a common word.
-            if let Some((first, _)) = key.split_once(' ') {
-                if first.chars().count() >= 3
-                    && !c.rules.patterns.stopwords.contains(first)
-                    && c.names.is_given_name(first)
-                    && seen.insert((first.to_owned(), &m.referent))
-                {
-                    unlisted
-                        .entry(first.to_owned())
-                        .or_default()
-                        .push(m.referent.clone());
-                }
-            }
-            // The last word, or the one word of a name found after a title ("President
-            // Clinton" ... "Clinton said").
-            if let Some(last) = key.rsplit(' ').next() {
-                // A Latin short form must be capitalized where it stands (see below); an Arabic
-                // one, which has no case, must not be a common word ("محمد عوض عام" is no
-                // reason to read every "عام" as him).
-                if last.chars().count() >= 3
-                    && !c.rules.patterns.stopwords.contains(last)
-                    && !(arabic::starts_arabic(last) && c.names.is_common(last))
-                    && seen.insert((last.to_owned(), &m.referent))
-                {
-                    unlisted
-                        .entry(last.to_owned())
-                        .or_default()
-                        .push(m.referent.clone());
-                }
-            }
+            _ => {}
         }
     }
     // An organization and its acronym in parentheses, "Carnegie Endowment for International
     // Peace (CEIP)": the acronym names it wherever it stands.
-    for (form, referent) in acronyms(c, fields, accepted) {
-        if seen.insert((form.clone(), referent)) {
-            unlisted.entry(form).or_default().push(referent.clone());
+    let acronyms = acronyms(c, fields, accepted);
+    forms.extend(acronyms.iter().map(|(form, r)| (form.as_str(), *r)));
+    // One options list per form; a (form, referent) pair once, so that a form shared by many
+    // names stays linear.
+    let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
+    let mut seen: HashSet<(&str, &Referent)> = HashSet::new();
+    for (form, referent) in forms {
+        if seen.insert((form, referent)) {
+            unlisted
+                .entry(form.to_owned())
+                .or_default()
+                .push(referent.clone());
         }
     }
     let unlisted: HashMap<String, Rc<[Referent]>> = unlisted
