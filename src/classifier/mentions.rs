@@ -101,6 +101,7 @@ fn field_candidates(
             NameTarget::Entity(id) => Some((h, id)),
             NameTarget::NotAName => None,
         })
+        .filter(|&(h, id)| !h.clitic || clitic_split_holds(c, f, h, id))
         .map(|(h, id)| {
             let e = c.rules.entity(id);
             let short = !f.nt.text[h.norm.clone()].contains(' ') && h.norm.len() <= 6;
@@ -157,6 +158,27 @@ fn field_candidates(
     let mut all: Vec<Candidate> = typed.into_iter().map(|(m, _)| m).collect();
     all.extend(found);
     entities::resolve_overlaps(all)
+}
+
+/// Whether a listed one-word name found behind a proclitic ("بغزة" = ب + غزة) is one: not when
+/// the whole word is a common word ("كبيرا" is no ك + بيرا, "بابها" no ب + ابها), and, for the lower tiers
+/// of the generated lists (priority below 0: small towns, regions), not when the name is shorter
+/// than four letters ("لغات" is no ل + غات).
+fn clitic_split_holds(
+    c: &Classifier,
+    f: &FieldText,
+    h: &crate::matcher::Hit,
+    id: EntityId,
+) -> bool {
+    let name = &f.nt.text[h.norm.clone()];
+    // A name of several words behind a proclitic ("للأمم المتحدة") says what it is.
+    let Some(t) = f.nt.token_at(h.norm.start).filter(|_| !name.contains(' ')) else {
+        return true;
+    };
+    if c.names.reads_as_common(f.nt.token_text(t)) {
+        return false;
+    }
+    c.rules.entity(id).priority >= 0 || name.chars().count() >= 4
 }
 
 /// Whether the words of the document (`terms`, outside boilerplate) speak for sport about as

@@ -83,6 +83,14 @@ impl NameWords {
         self.of(word) & (COMMON | FUNCTION) != 0
     }
 
+    /// Whether a normalized word as it stands in a text reads as a common or function word and
+    /// as no name ("كبيرا", "بابها" = باب + ها): a listed place inside it behind a proclitic
+    /// ("ك" + بيرا, "ب" + ابها) is not what it says.
+    pub(crate) fn reads_as_common(&self, word: &str) -> bool {
+        let bits = self.of_word(word);
+        bits & (COMMON | FUNCTION) != 0 && bits & (GIVEN | SURNAME) == 0
+    }
+
     /// Whether a normalized word is a given name that is not also a common or function word: it
     /// may stand alone for a person named in full elsewhere in the document.
     pub(crate) fn is_given_name(&self, word: &str) -> bool {
