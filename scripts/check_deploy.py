@@ -45,6 +45,7 @@ IMAGE_ONLY = {
     "gazetteer/people_wikidata.tsv",
     "gazetteer/organizations_world.tsv",
     "gazetteer/organizations_wikidata.tsv",
+    "gazetteer/organizations_companies.tsv",
 }
 
 errors = []
