@@ -47,8 +47,8 @@ use tonic::transport::server::Connected as _;
 use tonic::Code;
 
 use super::guard::{self, method_limits, Pending};
-use super::rpc::Decoded;
 use super::service::ClassifierService;
+use super::service::Decoded;
 use super::status::code_name;
 use super::tls::HANDSHAKE_TIMEOUT;
 use super::transport::{Connections, Incoming};

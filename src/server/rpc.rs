@@ -6,7 +6,7 @@
 //! * **decode errors are the client's** (INVALID_ARGUMENT), where tonic's prost codec says
 //!   INTERNAL: the decoder hands the handlers `Result<message, ClassifyError>`, so a stream
 //!   message that does not decode gets an error response and the stream goes on;
-//! * **a batch decoded document by document**: [`RawBatch`] reads `requests` as raw bytes (the
+//! * **a batch decoded document by document**: `RawBatch` (in `service.rs`) reads `requests` as raw bytes (the
 //!   same wire format as `repeated ClassifyRequest`), and each document is decoded on its own on
 //!   a worker, so one undecodable document gets an error entry and the others are answered.
 //!
@@ -31,21 +31,9 @@ use tonic::Status;
 use tower_service::Service;
 
 use super::guard::SMALL_MESSAGE_BYTES;
-use super::service::ClassifierService;
+use super::service::{ClassifierService, Decoded};
 use super::{Config, SERVICE_NAME};
 use crate::model::ClassifyError;
-
-/// A request message as the handlers get it: decoded, or why not (INVALID_ARGUMENT).
-pub type Decoded<T> = Result<T, ClassifyError>;
-
-/// `ClassifyBatchRequest` with its documents still encoded (field 1, `repeated
-/// ClassifyRequest requests`, read as `repeated bytes`).
-#[derive(Clone, PartialEq, prost::Message)]
-pub struct RawBatch {
-    /// The encoded `ClassifyRequest`s, in order.
-    #[prost(bytes = "bytes", repeated, tag = "1")]
-    pub requests: Vec<prost::bytes::Bytes>,
-}
 
 /// The classifier's routes, a tonic service next to health and reflection.
 #[derive(Clone, Debug)]

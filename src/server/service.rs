@@ -16,13 +16,26 @@ use super::convert::rules_info_to_pb;
 use super::guard::Deadline;
 use super::metrics;
 use super::pool::{NotRun, Pool, Ticket};
-use super::rpc::{Decoded, RawBatch};
 use super::status::{code_name, document_error, CallError};
 use super::Config;
 use crate::model::{shown, ClassifyError, Document};
 use crate::pb;
 use crate::reload::Engine;
 use crate::Classifier;
+
+/// A request message as the handlers get it from the routes (`rpc.rs`): decoded, or why not
+/// (INVALID_ARGUMENT).
+pub type Decoded<T> = Result<T, ClassifyError>;
+
+/// `ClassifyBatchRequest` with its documents still encoded (field 1, `repeated
+/// ClassifyRequest requests`, read as `repeated bytes`): each document is decoded on its own,
+/// on a worker.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct RawBatch {
+    /// The encoded `ClassifyRequest`s, in order.
+    #[prost(bytes = "bytes", repeated, tag = "1")]
+    pub requests: Vec<prost::bytes::Bytes>,
+}
 
 /// The gRPC service: the rules, the workers and the limits.
 #[derive(Clone, Debug)]
