@@ -33,10 +33,7 @@ impl Words<'_, '_> {
     pub(super) fn after_speech_verb(&self, i: usize) -> Option<Range<usize>> {
         let nt = self.cx.nt;
         let j = i + 1;
-        if j >= nt.tokens.len()
-            || !self.is_arabic_word(j)
-            || !self.cx.patterns.given_names.contains(nt.token_text(j))
-        {
+        if j >= nt.tokens.len() || !self.is_arabic_word(j) || !self.is(j, GIVEN) {
             return None;
         }
         let r = self.name_forward(j).filter(|r| r.len() >= 2)?;
