@@ -122,21 +122,26 @@ def forms_of(row: dict[str, str]) -> list[tuple[str, bool]]:
     return [(f, short) for f, short in out if f != ""]
 
 
-def gazetteer_rows(skip: tuple[Path, ...] = ()) -> Iterator[dict[str, str]]:
-    """Every entity row of rules/gazetteer/*.tsv (files in `skip` left out), as a dict keyed
-    by the file's header, in file-name order: what the generators compare their output with."""
-    for path in sorted((Path(__file__).resolve().parents[2] / "rules/gazetteer").glob("*.tsv")):
-        if path in skip:
+def tsv_rows(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of one gazetteer-style TSV file (``#`` comments and blank lines skipped), as
+    dicts keyed by its header."""
+    header = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
             continue
-        header = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            yield dict(zip(header, cols))
+        cols = line.split("\t")
+        if header is None:
+            header = cols
+            continue
+        yield dict(zip(header, cols))
+
+
+def gazetteer_rows(skip: tuple[Path, ...] = ()) -> Iterator[dict[str, str]]:
+    """Every entity row of rules/gazetteer/*.tsv (files in `skip` left out), in file-name order:
+    what the generators compare their output with."""
+    for path in sorted((Path(__file__).resolve().parents[2] / "rules/gazetteer").glob("*.tsv")):
+        if path not in skip:
+            yield from tsv_rows(path)
 
 
 def form_key(form: str) -> str:

