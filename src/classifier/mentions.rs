@@ -163,7 +163,7 @@ fn field_candidates(
 /// Whether a listed one-word name found behind a proclitic ("بغزة" = ب + غزة) is one: not when
 /// the whole word is a common word ("كبيرا" is no ك + بيرا, "بابها" no ب + ابها), and, for the lower tiers
 /// of the generated lists (priority below 0: small towns, regions), not when the name is shorter
-/// than four letters ("لغات" is no ل + غات).
+/// than four letters (a three-letter town is no split).
 fn clitic_split_holds(
     c: &Classifier,
     f: &FieldText,
@@ -200,8 +200,8 @@ const TEAM_RULE: &str = "grammar:team-in-sport-story";
 const TEAM_CUE_RULE: &str = "patterns.toml:team_cues";
 
 /// In a sports story, places that stand for teams become ORGANIZATION (0.6) mentions:
-/// * a place and a capitalized plural nickname after it ("St. Louis Eagles", "New York
-///   Knicks"), the span growing over the nickname;
+/// * a place and a capitalized plural nickname after it ("Cardiff Herons", "Swansea
+///   Otters"), the span growing over the nickname;
 /// * an Arabic place next to a match word (`team_cues`: "فاز المغرب", "مباراة مصر"), and the
 ///   place a link word (`team_links`: "على") or an attached و joins to it ("فاز المغرب على
 ///   مصر", "تعادل مصر وتونس"). English keeps "beat France" a LOCATION, as English corpora do.
@@ -303,7 +303,7 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
     for m in accepted {
         match &m.referent {
             Referent::Unlisted(EntityType::Organization, key) => {
-                // A team is named again by its nickname: "the Knicks" after "New York Knicks".
+                // A team is named again by its nickname: "the Herons" after "Cardiff Herons".
                 if &*m.rule_id == TEAM_RULE {
                     if let Some((_, nick)) = key.rsplit_once(' ') {
                         forms.push((nick, &m.referent));
@@ -334,8 +334,8 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
                         forms.push((first, &m.referent));
                     }
                 }
-                // The last word, or the one word of a name found after a title ("President
-                // Clinton" ... "Clinton said"). A Latin short form must be capitalized where it
+                // The last word, or the one word of a name found after a title ("Governor
+                // Halvorsen" ... "Halvorsen said"). A Latin short form must be capitalized where it
                 // stands (see below); an Arabic one, which has no case, must not be a common
                 // word ("محمد عوض عام" is no reason to read every "عام" as him).
                 if let Some(last) = key.rsplit(' ').next() {

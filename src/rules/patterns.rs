@@ -21,7 +21,7 @@ pub struct Patterns {
     pub org_heads: HashSet<String>,
     /// Head + word combinations that are generic, not names.
     pub org_generic: HashSet<String>,
-    /// English heads that name an organization alone when capitalized ("Senate", "Treasury").
+    /// English heads that name an organization alone when capitalized ("Politburo", "Cabinet").
     pub org_standalone: HashSet<String>,
     /// Words of a match next to which a place is a team in a sports story ("فاز", "beat").
     pub team_cues: HashSet<String>,

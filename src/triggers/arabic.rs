@@ -127,7 +127,7 @@ impl Words<'_, '_> {
         // A given name that is also a common word needs a listed name or a family name with the
         // article after it; one that only the large list knows (transliterated names included)
         // is followed by listed names, not by any unlisted word.
-        // So does one that is the short form of a listed person ("شريف": Nawaz Sharif).
+        // So does one that is the short form of a listed person.
         let weak = k == i + 1 && first(COMMON | SHORT);
         let open = k > i + 1 || first(CURATED);
         while k < n && k - i < 4 {
@@ -169,8 +169,8 @@ impl Words<'_, '_> {
                 break;
             }
         }
-        // A common word that is a given name ("شريف", "نمر") starts a name when a listed name,
-        // a family name with the article, or a link and its complement ("شريف أبو شمط") follows.
+        // A common word that is a given name ("أمل") starts a name when a listed name, a family
+        // name with the article, or a link and its complement ("أمل أبو زيد") follows.
         let strong_second = i + 1 < n
             && (self.is(i + 1, GIVEN | SURNAME)
                 || self.has_article(i + 1) && !self.is(i + 1, COMMON)

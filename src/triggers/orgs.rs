@@ -144,7 +144,7 @@ impl Words<'_, '_> {
             a -= 1;
         }
         // Before a standalone head only a listed place or organization belongs to the name
-        // ("Texas Senate"); an adjective qualifies it ("the Republican Senate", "a new Cabinet").
+        // ("Texas Legislature"); an adjective qualifies it ("the Republican Legislature", "a new Cabinet").
         while standalone
             && a < i
             && !self.cover[a].is_some_and(|e| {
@@ -176,7 +176,7 @@ impl Words<'_, '_> {
                 break;
             }
         }
-        // "the Senate", "Treasury officials": a standalone head is a name by itself.
+        // "the Politburo", "Cabinet officials": a standalone head is a name by itself.
         let alone = b - a == 1 && !abbreviated && standalone;
         (b - a >= 2 && (a < i || !abbreviated) || alone).then(|| {
             self.candidate(

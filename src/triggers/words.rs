@@ -283,7 +283,7 @@ impl Words<'_, '_> {
     }
 
     /// Whether Arabic token `i` reads as an ordinary word rather than a name: a common word on
-    /// no name list ("منصب", "مختار"), or a proclitic and such a word ("لاستيراد" = ل +
+    /// no name list ("سيارة", "مدرسة"), or a proclitic and such a word ("لاستقدام" = ل +
     /// استيراد, "لمنحه" = ل + منح + ه), or the preposition with the article ("للتنظيم"). Latin
     /// tokens are never (their case decides).
     pub(super) fn arabic_common(&self, i: usize) -> bool {
@@ -326,7 +326,7 @@ impl Words<'_, '_> {
         if j < n && self.arabic_common(j) {
             return None;
         }
-        // An Arabic name stops before a common word ("الدكتور X منصب"), unless it completes a
+        // An Arabic name stops before a common word ("الدكتور X مدرسة"), unless it completes a
         // compound ("عبد الله", "نور الدين").
         let compound = |k: usize| {
             self.after_compound_head(k, j)
