@@ -2,7 +2,7 @@
 //! their overlaps resolved, then the readings that depend on the whole story (shared names,
 //! clubs in sports stories), then document-level propagation of short forms; boilerplate last.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
@@ -356,8 +356,8 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
     forms.extend(acronyms.iter().map(|(form, r)| (form.as_str(), *r)));
     // One options list per form; a (form, referent) pair once, so that a form shared by many
     // names stays linear.
-    let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::new();
-    let mut seen: HashSet<(&str, &Referent)> = HashSet::new();
+    let mut unlisted: HashMap<String, Vec<Referent>> = HashMap::default();
+    let mut seen: HashSet<(&str, &Referent)> = HashSet::default();
     for (form, referent) in forms {
         if seen.insert((form, referent)) {
             unlisted

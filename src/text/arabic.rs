@@ -24,10 +24,21 @@ pub(crate) const PROCLITICS: [&str; 11] =
 /// written "للكرملين").
 pub(crate) const LIL_CLITICS: [&str; 3] = ["ل", "ول", "فل"];
 
-/// Attached pronouns, longest first: "ضيفه" (his guest), "بيتها", "كتابهم". Normalized (ة is ه,
-/// so a feminine noun also ends in one of these: callers check the stem).
-pub(crate) const PRONOUN_SUFFIXES: [&str; 10] =
-    ["هما", "كما", "هم", "هن", "كم", "كن", "ها", "نا", "ه", "ي"];
+/// What is left of `word` once an attached pronoun ("ضيفه" his guest, "بيتها", "كتابهم") or the
+/// alef of tanween ("قفازا") is taken off: one stem per suffix the word ends with, longest suffix
+/// first. Normalized (ة is ه, so a feminine noun also ends in one of these: callers check the
+/// stem). The suffixes are listed by their last letter, so most words try none.
+pub(crate) fn unsuffixed(word: &str) -> impl Iterator<Item = &str> {
+    let suffixes: &[&str] = match word.chars().next_back() {
+        Some('ا') => &["هما", "كما", "ها", "نا", "ا"],
+        Some('م') => &["هم", "كم"],
+        Some('ن') => &["هن", "كن"],
+        Some('ه') => &["ه"],
+        Some('ي') => &["ي"],
+        _ => &[],
+    };
+    suffixes.iter().filter_map(move |s| word.strip_suffix(s))
+}
 
 /// The definite article as it appears in normalized text.
 pub(crate) const ARTICLE: &str = "ال";
@@ -103,6 +114,20 @@ pub(crate) fn strip_proclitic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unsuffixed_takes_off_every_pronoun_and_the_tanween_alef() {
+        let stems = |w| unsuffixed(w).collect::<Vec<_>>();
+        assert_eq!(stems("بيتها"), ["بيت", "بيته"]);
+        assert_eq!(stems("كتابهما"), ["كتاب", "كتابهم"]);
+        assert_eq!(stems("ضيفه"), ["ضيف"]);
+        assert_eq!(stems("بيوتكم"), ["بيوت"]);
+        assert_eq!(stems("معهن"), ["مع"]);
+        assert_eq!(stems("قفازا"), ["قفاز"]);
+        assert_eq!(stems("كتابي"), ["كتاب"]);
+        assert!(stems("كتاب").is_empty());
+        assert!(stems("").is_empty());
+    }
 
     #[test]
     fn article_prefixes_are_exactly_the_listed_ones() {

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use super::words::{Words, COMMON, CURATED, FUNCTION, GIVEN, SHORT, SURNAME};
+use super::words::{Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT, SURNAME};
 use crate::entities::Candidate;
 use crate::model::EntityType;
 use crate::text::arabic;
@@ -76,10 +76,8 @@ impl Words<'_, '_> {
         let p = self.cx.patterns;
         let n = self.len();
         // Only a given name, عبد / أبو, or و and a given name start a name: the cheap test first.
-        if !self.is(i, GIVEN)
-            && !p.compound_heads.contains(nt.token_text(i))
-            && !self.names_after_waw(i)
-        {
+        let waw = !self.is(i, GIVEN) && self.names_after_waw(i);
+        if !self.is(i, GIVEN | COMPOUND_HEAD) && !waw {
             return None;
         }
         // Right after a title the title pass decides ("استقبل الرئيس عباس الوفد" is a surname and
@@ -92,7 +90,6 @@ impl Words<'_, '_> {
             return None;
         }
         let token = nt.token_text(i);
-        let waw = !self.is(i, GIVEN) && self.names_after_waw(i);
         let (text, skip) = if waw {
             (&token["و".len()..], "و".len())
         } else {

@@ -24,6 +24,8 @@ pub(super) const COMMON: u8 = 8;
 /// A given name of `patterns.toml` (curated, with the first words of listed people): a name
 /// that starts with one may go on with any word that is on no list.
 pub(super) const CURATED: u8 = 16;
+/// A word that starts a compound name (`patterns.toml` `compound_heads`: عبد، أبو).
+pub(super) const COMPOUND_HEAD: u8 = 64;
 
 /// The word lists of the name grammar as one table: normalized word → its `GIVEN | SURNAME |
 /// FUNCTION | COMMON` bits, so a token is looked up once.
@@ -43,6 +45,7 @@ impl NameWords {
             (&w.surnames, SURNAME),
             (&w.function_words, FUNCTION),
             (&w.common_words, COMMON),
+            (&rules.patterns.compound_heads, COMPOUND_HEAD),
         ];
         for (list, bit) in lists {
             for word in list {
@@ -63,17 +66,18 @@ impl NameWords {
     pub(super) fn of_word(&self, word: &str) -> u8 {
         let bits = self.of(word);
         // The article and an attached pronoun never go together.
-        if bits != 0 || !arabic::starts_arabic(word) || word.starts_with(arabic::ARTICLE) {
+        if bits & !COMPOUND_HEAD != 0
+            || !arabic::starts_arabic(word)
+            || word.starts_with(arabic::ARTICLE)
+        {
             return bits;
         }
-        let stem_common = arabic::PRONOUN_SUFFIXES.iter().chain(&["ا"]).any(|suffix| {
-            word.strip_suffix(suffix)
-                .is_some_and(|stem| stem.chars().count() >= 3 && self.of(stem) & COMMON != 0)
-        });
+        let stem_common = arabic::unsuffixed(word)
+            .any(|stem| stem.chars().count() >= 3 && self.of(stem) & COMMON != 0);
         if stem_common {
-            COMMON
+            bits | COMMON
         } else {
-            0
+            bits
         }
     }
 
