@@ -344,31 +344,24 @@ impl TopicEngine {
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
         // One sort puts each topic's hits together, in text order, longest first at a start.
-        let mut order: Vec<(TopicId, bool, usize, std::cmp::Reverse<usize>, usize)> = term_hits
+        let mut order: Vec<u128> = term_hits
             .iter()
             .enumerate()
             .filter(|(_, (ti, occ))| {
                 !matches!(self.terms[*ti as usize].role, TermRole::Not { .. })
                     && (nots.is_empty() || !blocked(*ti, occ))
             })
-            .map(|(i, (ti, occ))| {
-                (
-                    self.terms[*ti as usize].topic,
-                    occ.field != Field::Title,
-                    occ.orig.start,
-                    std::cmp::Reverse(occ.orig.end),
-                    i,
-                )
-            })
+            .map(|(i, (ti, occ))| order_key(self.terms[*ti as usize].topic.0, occ, i))
             .collect();
         order.sort_unstable();
         // The weighted hits each topic kept, for the top-level sums.
         let mut kept: Vec<usize> = Vec::with_capacity(order.len());
-        for hits in order.chunk_by(|a, b| a.0 == b.0) {
+        for hits in order.chunk_by(|a, b| key_group(*a) == key_group(*b)) {
             // The last kept occurrence; others on the very same span are kept too (a term that
             // is both weighted and required, or listed twice).
             let mut last: Option<(Field, Range<usize>)> = None;
-            for &(.., i) in hits {
+            for &k in hits {
+                let i = key_hit(k);
                 let (ti, occ) = &term_hits[i];
                 if let Some((f, r)) = &last {
                     if *f == occ.field && occ.orig.start < r.end && occ.orig != *r {
@@ -400,22 +393,13 @@ impl TopicEngine {
         // Top-level sums: the hits of a whole subtree, leftmost-longest again, each span once
         // with the highest weight of the strings on it, each string counted as one term.
         let top_of = |i: usize| self.topics[self.terms[term_hits[i].0 as usize].topic.index()].top;
-        let mut order: Vec<(TopId, bool, usize, std::cmp::Reverse<usize>, usize)> = kept
+        let mut order: Vec<u128> = kept
             .iter()
-            .map(|&i| {
-                let occ = &term_hits[i].1;
-                (
-                    top_of(i),
-                    occ.field != Field::Title,
-                    occ.orig.start,
-                    std::cmp::Reverse(occ.orig.end),
-                    i,
-                )
-            })
+            .map(|&i| order_key(top_of(i).0, &term_hits[i].1, i))
             .collect();
         order.sort_unstable();
-        for hits in order.chunk_by(|a, b| a.0 == b.0) {
-            let top = hits[0].0;
+        for hits in order.chunk_by(|a, b| key_group(*a) == key_group(*b)) {
+            let top = TopId(key_group(hits[0]));
             // The span being read and its best string.
             let mut cur: Option<(Field, Range<usize>, u32)> = None;
             let mut flush = |cur: &Option<(Field, Range<usize>, u32)>, occ: &Occurrence| {
@@ -426,8 +410,8 @@ impl TopicEngine {
                 }
             };
             let mut cur_occ: Option<&Occurrence> = None;
-            for &(.., i) in hits {
-                let (ti, occ) = &term_hits[i];
+            for &k in hits {
+                let (ti, occ) = &term_hits[key_hit(k)];
                 let a = self.terms[*ti as usize].agg;
                 match &mut cur {
                     Some((f, r, best)) if *f == occ.field && *r == occ.orig => {
@@ -474,14 +458,21 @@ impl TopicEngine {
             .map(|&a| if a > 0.0 { (a / total).cbrt() } else { 0.0 })
             .collect();
         let share = |top: TopId| shares[top.index()];
-        let top_score = |top: TopId| strength(agg[top.index()]) * share(top);
+        let top_scores: Vec<f64> = agg
+            .iter()
+            .zip(&shares)
+            .map(|(&a, &s)| if a > 0.0 { strength(a) * s } else { 0.0 })
+            .collect();
+        let top_score = |top: TopId| top_scores[top.index()];
         let score_of = |i: usize| {
             let t = &self.topics[i];
             let top = top_score(t.top);
             if self.tops[t.top.index()].rule == Some(i) {
                 top
-            } else {
+            } else if own[i] > 0.0 {
                 (strength(own[i]) * share(t.top)).min(top)
+            } else {
+                0.0
             }
         };
         let allowed = |i: usize| !excluded[i] && (!self.topics[i].has_require || required[i]);
@@ -531,6 +522,29 @@ impl TopicEngine {
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         out
     }
+}
+
+/// The sort key of a term hit `i` of a topic or top-level topic `group`: by group, the title
+/// first, then text order, longest first at a start, then input order. One integer, so the sort
+/// compares once (offsets are below 2^31: `model::MAX_TEXT_BYTES`).
+fn order_key(group: u32, occ: &Occurrence, i: usize) -> u128 {
+    const OFFSET: u128 = (1 << 31) - 1;
+    let end = OFFSET - (occ.orig.end as u128 & OFFSET);
+    (u128::from(group) << 95)
+        | (u128::from(occ.field != Field::Title) << 94)
+        | ((occ.orig.start as u128 & OFFSET) << 63)
+        | (end << 32)
+        | (i as u128 & u128::from(u32::MAX))
+}
+
+/// The group of an [`order_key`].
+fn key_group(k: u128) -> u32 {
+    (k >> 95) as u32
+}
+
+/// The term hit of an [`order_key`].
+fn key_hit(k: u128) -> usize {
+    (k & u128::from(u32::MAX)) as usize
 }
 
 /// How sure a sum of evidence is, in [0, 1): `1 − e^−sum`.
