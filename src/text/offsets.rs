@@ -43,13 +43,19 @@ impl UnitConverter {
             return Converted { map: out };
         }
         // Count the units of each gap between consecutive offsets: `chars().count()` is a fast
-        // byte scan, and in UTF-16 every 4-byte character (lead byte 0xF0..) counts twice.
+        // word-at-a-time scan, and in UTF-16 every 4-byte character (lead byte 0xF0..) counts
+        // twice.
         let mut count = 0u32;
         let mut prev = 0usize;
         for &b in &self.offsets {
-            let gap = &text.as_bytes()[prev..b.min(text.len())];
-            // Every byte that is not a continuation byte starts a character.
-            let chars = gap.len() - gap.iter().filter(|&&x| x & 0xC0 == 0x80).count();
+            let end = b.min(text.len());
+            let gap = &text.as_bytes()[prev.min(end)..end];
+            let chars = match text.get(prev.min(end)..end) {
+                Some(s) => s.chars().count(),
+                // Not on character boundaries (never for a mention): every byte that is not a
+                // continuation byte starts a character.
+                None => gap.len() - gap.iter().filter(|&&x| x & 0xC0 == 0x80).count(),
+            };
             let astral = match unit {
                 OffsetUnit::Utf16CodeUnit => gap.iter().filter(|&&x| x >= 0xF0).count(),
                 _ => 0,
