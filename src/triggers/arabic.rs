@@ -13,7 +13,9 @@
 
 use std::ops::Range;
 
-use super::words::{Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT, SURNAME};
+use super::words::{
+    Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT, SURNAME, WAW_GIVEN,
+};
 use crate::entities::Candidate;
 use crate::model::EntityType;
 use crate::text::arabic;
@@ -180,9 +182,6 @@ impl Words<'_, '_> {
 
     /// Whether token `k`, which starts with و, is "and" + a given name ("وسليمان").
     fn names_after_waw(&self, k: usize) -> bool {
-        let Some(rest) = self.cx.nt.token_text(k).strip_prefix('و') else {
-            return false;
-        };
-        rest.chars().count() >= 3 && self.cx.names.of(rest) & GIVEN != 0
+        self.is(k, WAW_GIVEN)
     }
 }

@@ -26,9 +26,14 @@ pub(super) const COMMON: u8 = 8;
 pub(super) const CURATED: u8 = 16;
 /// A word that starts a compound name (`patterns.toml` `compound_heads`: عبد، أبو).
 pub(super) const COMPOUND_HEAD: u8 = 64;
+/// و + a given name of three letters or more ("وسليمان"): "and" before a name.
+pub(super) const WAW_GIVEN: u8 = 128;
+/// The bits that say what a word starts rather than what it is.
+const STARTS: u8 = COMPOUND_HEAD | WAW_GIVEN;
 
-/// The word lists of the name grammar as one table: normalized word → its `GIVEN | SURNAME |
-/// FUNCTION | COMMON` bits, so a token is looked up once.
+/// The word lists of the name grammar as one table: normalized word → its bits (`GIVEN`,
+/// `SURNAME`, `FUNCTION`, `COMMON`, ..., and `WAW_GIVEN` for و + a given name), so a token is
+/// looked up once.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NameWords {
     flags: FxHashMap<Box<str>, u8>,
@@ -52,6 +57,14 @@ impl NameWords {
                 *flags.entry(word.as_str().into()).or_default() |= bit;
             }
         }
+        let waw_given: Vec<Box<str>> = flags
+            .iter()
+            .filter(|(word, bits)| *bits & GIVEN != 0 && word.chars().count() >= 3)
+            .map(|(word, _)| format!("و{word}").into())
+            .collect();
+        for word in waw_given {
+            *flags.entry(word).or_default() |= WAW_GIVEN;
+        }
         NameWords { flags }
     }
 
@@ -66,9 +79,7 @@ impl NameWords {
     pub(super) fn of_word(&self, word: &str) -> u8 {
         let bits = self.of(word);
         // The article and an attached pronoun never go together.
-        if bits & !COMPOUND_HEAD != 0
-            || !arabic::starts_arabic(word)
-            || word.starts_with(arabic::ARTICLE)
+        if bits & !STARTS != 0 || !arabic::starts_arabic(word) || word.starts_with(arabic::ARTICLE)
         {
             return bits;
         }
