@@ -83,8 +83,13 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
             }
         }
     }
-    arabic::by_structure(&w, &taken, &mut out);
-    english::capitalized_runs(&w, &taken, &mut out);
+    // Each needs letters of its script: most fields have none of one of them.
+    if cx.nt.scripts.arabic > 0 {
+        arabic::by_structure(&w, &taken, &mut out);
+    }
+    if cx.nt.scripts.latin > 0 {
+        english::capitalized_runs(&w, &taken, &mut out);
+    }
     out
 }
 
