@@ -343,25 +343,25 @@ impl TopicEngine {
         };
         // Every topic sees its own terms leftmost-longest: a longer term of the topic hides the
         // shorter ones inside it ("البيئة الأمنية" hides "بيئة"), but never another topic's terms.
-        // One sort puts each topic's hits together, in text order, longest first at a start.
-        let mut order: Vec<u128> = term_hits
+        // Each topic's hits together, in text order, longest first at a start.
+        let candidates: Vec<usize> = term_hits
             .iter()
             .enumerate()
             .filter(|(_, (ti, occ))| {
                 !matches!(self.terms[*ti as usize].role, TermRole::Not { .. })
                     && (nots.is_empty() || !blocked(*ti, occ))
             })
-            .map(|(i, (ti, occ))| order_key(self.terms[*ti as usize].topic.0, occ, i))
+            .map(|(i, _)| i)
             .collect();
-        order.sort_unstable();
+        let topic_of = |i: usize| self.terms[term_hits[i].0 as usize].topic.0;
+        let order = by_group(term_hits, &candidates, self.topics.len(), topic_of);
         // The weighted hits each topic kept, for the top-level sums.
-        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
-        for hits in order.chunk_by(|a, b| key_group(*a) == key_group(*b)) {
+        let mut kept = vec![false; term_hits.len()];
+        for hits in order.chunk_by(|a, b| a.0 == b.0) {
             // The last kept occurrence; others on the very same span are kept too (a term that
             // is both weighted and required, or listed twice).
             let mut last: Option<(Field, Range<usize>)> = None;
-            for &k in hits {
-                let i = key_hit(k);
+            for &(_, i) in hits {
                 let (ti, occ) = &term_hits[i];
                 if let Some((f, r)) = &last {
                     if *f == occ.field && occ.orig.start < r.end && occ.orig != *r {
@@ -374,7 +374,7 @@ impl TopicEngine {
                     TermRole::Weight => {
                         let w = t.weight * counted((Sum::Own(t.topic), *ti as usize), occ);
                         own[t.topic.index()] += w;
-                        kept.push(i);
+                        kept[i] = true;
                         if with_evidence && w > 0.0 {
                             evidence[t.topic.index()].push(RawEvidence {
                                 rule_id: t.rule_id.clone(),
@@ -392,14 +392,11 @@ impl TopicEngine {
         }
         // Top-level sums: the hits of a whole subtree, leftmost-longest again, each span once
         // with the highest weight of the strings on it, each string counted as one term.
-        let top_of = |i: usize| self.topics[self.terms[term_hits[i].0 as usize].topic.index()].top;
-        let mut order: Vec<u128> = kept
-            .iter()
-            .map(|&i| order_key(top_of(i).0, &term_hits[i].1, i))
-            .collect();
-        order.sort_unstable();
-        for hits in order.chunk_by(|a, b| key_group(*a) == key_group(*b)) {
-            let top = TopId(key_group(hits[0]));
+        let top_of = |i: usize| self.topics[topic_of(i) as usize].top.0;
+        let kept: Vec<usize> = (0..term_hits.len()).filter(|&i| kept[i]).collect();
+        let order = by_group(term_hits, &kept, self.tops.len(), top_of);
+        for hits in order.chunk_by(|a, b| a.0 == b.0) {
+            let top = TopId(hits[0].0);
             // The span being read and its best string.
             let mut cur: Option<(Field, Range<usize>, u32)> = None;
             let mut flush = |cur: &Option<(Field, Range<usize>, u32)>, occ: &Occurrence| {
@@ -410,8 +407,8 @@ impl TopicEngine {
                 }
             };
             let mut cur_occ: Option<&Occurrence> = None;
-            for &k in hits {
-                let (ti, occ) = &term_hits[key_hit(k)];
+            for &(_, i) in hits {
+                let (ti, occ) = &term_hits[i];
                 let a = self.terms[*ti as usize].agg;
                 match &mut cur {
                     Some((f, r, best)) if *f == occ.field && *r == occ.orig => {
@@ -524,27 +521,46 @@ impl TopicEngine {
     }
 }
 
-/// The sort key of a term hit `i` of a topic or top-level topic `group`: by group, the title
-/// first, then text order, longest first at a start, then input order. One integer, so the sort
-/// compares once (offsets are below 2^31: `model::MAX_TEXT_BYTES`).
-fn order_key(group: u32, occ: &Occurrence, i: usize) -> u128 {
-    const OFFSET: u128 = (1 << 31) - 1;
-    let end = OFFSET - (occ.orig.end as u128 & OFFSET);
-    (u128::from(group) << 95)
-        | (u128::from(occ.field != Field::Title) << 94)
-        | ((occ.orig.start as u128 & OFFSET) << 63)
-        | (end << 32)
-        | (i as u128 & u128::from(u32::MAX))
-}
-
-/// The group of an [`order_key`].
-fn key_group(k: u128) -> u32 {
-    (k >> 95) as u32
-}
-
-/// The term hit of an [`order_key`].
-fn key_hit(k: u128) -> usize {
-    (k & u128::from(u32::MAX)) as usize
+/// The term hits `hits` (indices into `term_hits`, ascending) as (group, index), grouped by
+/// `group_of` (below `groups`) and each group in text order: the title first, then by start,
+/// longest first at a start, then input order. The scan reports hits in that order, so a stable
+/// counting sort by group keeps it; hits in any other order are sorted.
+fn by_group(
+    term_hits: &[(u32, Occurrence)],
+    hits: &[usize],
+    groups: usize,
+    group_of: impl Fn(usize) -> u32,
+) -> Vec<(u32, usize)> {
+    let text_key = |i: usize| {
+        let o = &term_hits[i].1;
+        (
+            o.field != Field::Title,
+            o.orig.start,
+            std::cmp::Reverse(o.orig.end),
+        )
+    };
+    if !hits.windows(2).all(|w| text_key(w[0]) <= text_key(w[1])) {
+        let mut keys: Vec<_> = hits
+            .iter()
+            .map(|&i| (group_of(i), text_key(i), i))
+            .collect();
+        keys.sort_unstable();
+        return keys.into_iter().map(|(g, _, i)| (g, i)).collect();
+    }
+    let mut next = vec![0usize; groups + 1];
+    for &i in hits {
+        next[group_of(i) as usize + 1] += 1;
+    }
+    for g in 0..groups {
+        next[g + 1] += next[g];
+    }
+    let mut out = vec![(0, 0); hits.len()];
+    for &i in hits {
+        let g = group_of(i);
+        out[next[g as usize]] = (g, i);
+        next[g as usize] += 1;
+    }
+    out
 }
 
 /// How sure a sum of evidence is, in [0, 1): `1 − e^−sum`.
@@ -565,4 +581,53 @@ fn boost(occ: &Occurrence) -> f64 {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn occ(field: Field, start: usize, end: usize) -> (u32, Occurrence) {
+        let orig = start..end;
+        (
+            0,
+            Occurrence {
+                field,
+                orig,
+                lead: false,
+            },
+        )
+    }
+
+    #[test]
+    fn by_group_keeps_text_order_within_each_group_whatever_the_input_order() {
+        // (group, field, start, end) of each hit.
+        let spec = [
+            (2, Field::Title, 0, 4),
+            (1, Field::Text, 0, 9),
+            (2, Field::Text, 0, 3),
+            (1, Field::Text, 5, 9),
+            (0, Field::Text, 5, 7),
+            (2, Field::Text, 8, 12),
+        ];
+        let expected = [(0, 4), (1, 1), (1, 3), (2, 0), (2, 2), (2, 5)];
+        let hits: Vec<_> = spec.iter().map(|&(_, f, s, e)| occ(f, s, e)).collect();
+        let all: Vec<usize> = (0..hits.len()).collect();
+        let group = |i: usize| spec[i].0;
+        // In text order: the counting sort.
+        assert_eq!(by_group(&hits, &all, 3, group), expected);
+        // Out of text order: the fallback sort gives the same grouping.
+        let mut shuffled = hits.clone();
+        shuffled.swap(0, 5);
+        let group_shuffled = |i: usize| spec[[5, 1, 2, 3, 4, 0][i]].0;
+        let got = by_group(&shuffled, &all, 3, group_shuffled);
+        let remap = |i: usize| [5, 1, 2, 3, 4, 0][i];
+        let got: Vec<_> = got.into_iter().map(|(g, i)| (g, remap(i))).collect();
+        assert_eq!(got, expected);
+        // A subset keeps its own order.
+        assert_eq!(
+            by_group(&hits, &[1, 2, 4], 3, group),
+            [(0, 4), (1, 1), (2, 2)]
+        );
+    }
 }
