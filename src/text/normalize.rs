@@ -147,6 +147,25 @@ impl NormText {
                 }
                 w.orig_end = i + len;
                 i += len;
+                // The rest of a run of linear Arabic letters, the bulk of Arabic text, read here
+                // without the dispatch above (the same steps, the segment already open).
+                while i + 1 < bytes.len() && bytes[i] & 0xFC == 0xD8 {
+                    let at = (usize::from(bytes[i] & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                    let g = &arabic[at];
+                    if g.kind != FastKind::Linear {
+                        break;
+                    }
+                    w.has_letter |= g.letter;
+                    nt.scripts.arabic += usize::from(g.arabic);
+                    if g.same {
+                        run.get_or_insert(i);
+                    } else {
+                        flush(&mut nt, &mut run, i);
+                        nt.text.push(g.out);
+                    }
+                    i += 2;
+                    w.orig_end = i;
+                }
                 continue;
             }
             flush(&mut nt, &mut run, i);
