@@ -270,11 +270,13 @@ impl TopicEngine {
     /// whose topic is under the top-level topic `top`: how strongly the words of a text alone
     /// speak for it, before entities are known.
     pub fn term_weight_under(&self, term_hits: impl Iterator<Item = u32>, top: &str) -> f64 {
+        let Some(top) = self.tops.iter().position(|t| t.id == top) else {
+            return 0.0;
+        };
         let mut seen: Vec<u32> = term_hits
             .filter(|&t| {
                 let t = &self.terms[t as usize];
-                t.role == TermRole::Weight
-                    && self.tops[self.topics[t.topic.index()].top.index()].id == top
+                t.role == TermRole::Weight && self.topics[t.topic.index()].top.index() == top
             })
             .collect();
         seen.sort_unstable();

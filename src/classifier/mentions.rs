@@ -156,6 +156,10 @@ fn field_candidates(
     };
     let found = triggers::find(&cx, &mut typed);
     let mut all: Vec<Candidate> = typed.into_iter().map(|(m, _)| m).collect();
+    if found.is_empty() {
+        // Already resolved, in text order.
+        return all;
+    }
     all.extend(found);
     entities::resolve_overlaps(all)
 }
