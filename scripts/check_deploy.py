@@ -46,6 +46,7 @@ IMAGE_ONLY = {
     "gazetteer/organizations_world.tsv",
     "gazetteer/organizations_wikidata.tsv",
     "gazetteer/organizations_companies.tsv",
+    "gazetteer/organizations_parties.tsv",
 }
 
 errors = []
