@@ -329,10 +329,12 @@ fn short_hits(c: &Classifier, fields: &Fields, accepted: &[Candidate]) -> Vec<Sh
             }
             Referent::Unlisted(EntityType::Person, key) => {
                 // The given name alone names the person too ("عماد" after "عماد الخطيب"), when
-                // it is on the given-name lists and is not also a common word.
+                // it is on the given-name lists and is not also a common word. A link word
+                // ("أبو" of "أبو X") names nobody alone.
                 if let Some((first, _)) = key.split_once(' ') {
                     if first.chars().count() >= 3
                         && !p.stopwords.contains(first)
+                        && !p.name_links.contains(first)
                         && c.names.is_given_name(first)
                     {
                         forms.push((first, &m.referent));

@@ -40,6 +40,9 @@ pub struct Patterns {
     pub speech_verbs: HashSet<String>,
     /// Words between a title and the name that belong to the role ("السابق", "former").
     pub connectors: HashSet<String>,
+    /// Courtesy titles ("السيد", "الدكتور"), each also in `titles`: the name after one need not
+    /// start with a given name and may be one family name.
+    pub honorifics: HashSet<String>,
     /// First halves of compound given names ("عبد", "ابو"), which stand for a given name.
     pub compound_heads: HashSet<String>,
     /// Words after which a word with the article continues an Arabic name ("عبد", "بن").
@@ -159,6 +162,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
             "given_names",
             "speech_verbs",
             "connectors",
+            "honorifics",
             "compound_heads",
             "name_links",
             "compound_tails",
@@ -199,6 +203,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.given_names = set(&mut person, "given_names");
     p.speech_verbs = set(&mut person, "speech_verbs");
     p.connectors = set(&mut person, "connectors");
+    p.honorifics = set(&mut person, "honorifics");
     p.compound_heads = set(&mut person, "compound_heads");
     p.name_links = set(&mut person, "name_links");
     p.compound_tails = set(&mut person, "compound_tails");
@@ -228,6 +233,7 @@ impl Patterns {
             ("person.given_names", &self.given_names),
             ("person.speech_verbs", &self.speech_verbs),
             ("person.connectors", &self.connectors),
+            ("person.honorifics", &self.honorifics),
             ("person.compound_heads", &self.compound_heads),
             ("person.name_links", &self.name_links),
             ("person.compound_tails", &self.compound_tails),

@@ -17,6 +17,7 @@ use super::words::{
     Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT, SURNAME, WAW_GIVEN,
 };
 use crate::entities::Candidate;
+use crate::model::EntityType as Type;
 use crate::model::EntityType;
 use crate::text::arabic;
 
@@ -51,6 +52,8 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
     let mut i = 0;
     while i < w.len() {
         match (!taken[i]).then(|| w.arabic_name_at(i)).flatten() {
+            // "قرية أبو غوش", "مخيم أبو X": after a place-type noun the name is the place's.
+            Some((r, _)) if w.after_place_prefix(r.start) => i = r.end,
             Some((r, skip)) if !r.clone().any(|k| taken[k]) => {
                 let confidence = if r.len() >= 3 { 0.65 } else { 0.6 };
                 let c = w.candidate(
@@ -128,11 +131,29 @@ impl Words<'_, '_> {
         // is followed by listed names, not by any unlisted word.
         // So does one that is the short form of a listed person.
         let weak = k == i + 1 && first(COMMON | SHORT);
-        let open = k > i + 1 || first(CURATED);
+        let mut open = k > i + 1 || first(CURATED);
+        // A given name that no common word shares may go on with a word that reads as a
+        // transliterated name ("دانييل بيمان").
+        let foreign = !waw && k == i + 1 && first(GIVEN) && !first(COMMON | SHORT | FUNCTION);
         while k < n && k - i < 4 {
             let t = nt.token_text(k);
-            // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name.
-            if t.starts_with('و') && self.names_after_waw(k) {
+            // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name; "X وآخرون",
+            // "X ويجلس": و and a word on no name list is "and" and what follows.
+            if t.starts_with('و') && (self.names_after_waw(k) || self.waw_word(k)) {
+                break;
+            }
+            // "تشارلز ك. بارتلز": an initial (one letter and a dot) inside a name, which then
+            // goes on with any name word.
+            if self.initial_at(k)
+                && k + 2 < n
+                && self.name_word(k + 2)
+                && !self.arabic_common(k + 2)
+            {
+                k += 2;
+                open = true;
+                continue;
+            }
+            if self.verb_like(k) {
                 break;
             }
             // "عطا الله", "نور الدين": the second half of a compound continues the name.
@@ -162,16 +183,25 @@ impl Words<'_, '_> {
                 }
                 break;
             }
-            if listed || open && !self.is(k, COMMON) {
+            if listed
+                || open && !self.is(k, COMMON)
+                || foreign && k == i + 1 && self.foreign_like(k)
+            {
                 k += 1;
             } else {
                 break;
             }
         }
+        // "محمود المصري": a nationality adjective after a name is a family name (nisba).
+        if !weak && k < n && k - i < 4 && !self.has_article(k - 1) && self.nisba_at(k) {
+            k += 1;
+        }
         // A common word that is a given name ("أمل") starts a name when a listed name, a family
         // name with the article, or a link and its complement ("أمل أبو زيد") follows.
         let strong_second = i + 1 < n
             && (self.is(i + 1, GIVEN | SURNAME)
+                || self.nisba_at(i + 1)
+                || self.initial_at(i + 1) && k >= i + 3
                 || self.has_article(i + 1) && !self.is(i + 1, COMMON)
                 || p.name_links.contains(nt.token_text(i + 1)) && k >= i + 3);
         if k - i < 2 || weak && !strong_second {
@@ -183,5 +213,150 @@ impl Words<'_, '_> {
     /// Whether token `k`, which starts with و, is "and" + a given name ("وسليمان").
     fn names_after_waw(&self, k: usize) -> bool {
         self.is(k, WAW_GIVEN)
+    }
+}
+
+impl Words<'_, '_> {
+    /// The name after an honorific ("السيد", "الدكتور": `honorifics` in patterns.toml) at token
+    /// `j`, when the title pass reads none: its first word is any name word that is no common
+    /// word, it ends at a family name with the article ("السيد وضاح الخطيب"), and one word is a
+    /// name ("الدكتور قسيس", "الدكتور الخليدي": see below).
+    pub(super) fn honorific_name(&self, j: usize) -> Option<Range<usize>> {
+        let nt = self.cx.nt;
+        let p = self.cx.patterns;
+        let n = self.len();
+        if j >= n || !self.is_arabic_word(j) || !self.name_word(j) || self.arabic_common(j) {
+            return None;
+        }
+        let mut k = j + 1;
+        let mut ended = self.has_article(j);
+        while !ended && k < n && k - j < 4 {
+            let t = nt.token_text(k);
+            let compound = p.compound_tails.contains(t) || self.after_compound_head(k, j);
+            if !self.is_arabic_word(k)
+                || !(self.name_word(k) || self.linked_place(k, j))
+                || self.arabic_common(k) && !compound
+                || self.verb_like(k)
+                || t.starts_with('و') && self.waw_word(k)
+            {
+                break;
+            }
+            // A family name with the article ends the name; "عبد الله", "نور الدين" go on.
+            ended = self.has_article(k) && !compound;
+            k += 1;
+        }
+        // One word is a name unless a title follows it (the name goes on past the title: "السيد
+        // إبراهيم الشيخ X") or it has the article and is no nisba.
+        let first = nt.token_text(j);
+        let nisba = first.ends_with('ي') && first.chars().count() >= 5;
+        let one =
+            (!self.has_article(j) || nisba) && self.title_at.get(j + 1).is_none_or(Option::is_none);
+        (k > j + 1 || one).then_some(j..k)
+    }
+
+    /// A name found after a title, its end settled: a link word without its complement is
+    /// dropped ("محمد أحمد أبو" + a preposition), a nationality adjective right after it is its
+    /// family name ("السيد ماهر المصري").
+    pub(super) fn name_end(&self, mut r: Range<usize>) -> Range<usize> {
+        let nt = self.cx.nt;
+        while r.len() > 1
+            && self.is_arabic_word(r.end - 1)
+            && self
+                .cx
+                .patterns
+                .name_links
+                .contains(nt.token_text(r.end - 1))
+        {
+            r.end -= 1;
+        }
+        if self.is_arabic_word(r.start)
+            && r.len() < 4
+            && !self.has_article(r.end - 1)
+            && self.nisba_at(r.end)
+        {
+            r.end += 1;
+        }
+        r
+    }
+
+    /// Whether token `k` is a nationality adjective with the article, a listed NORP of that one
+    /// word ("المصري"): after a name it is a family name.
+    fn nisba_at(&self, k: usize) -> bool {
+        k < self.len()
+            && self.is_arabic_word(k)
+            && self.has_article(k)
+            && self.cover[k].is_some_and(|e| {
+                self.types[e] == Type::Norp
+                    && (k == 0 || self.cover[k - 1] != Some(e))
+                    && self.cover.get(k + 1).is_none_or(|&c| c != Some(e))
+            })
+    }
+
+    /// Whether the name that starts at token `i` follows a place-type noun (`location.prefixes`:
+    /// "قرية", "مخيم"), with or without a proclitic ("بقرية").
+    pub(super) fn after_place_prefix(&self, i: usize) -> bool {
+        i > 0
+            && super::clitic_lookup(
+                &self.cx.patterns.place_prefixes,
+                self.cx.nt.token_text(i - 1),
+            )
+            .is_some()
+    }
+
+    /// Whether token `k` (which starts with و) is و and a word on no name list: "and" and what
+    /// follows, never part of the name before it ("X وآخرون", "X ويجلس"). A word listed whole
+    /// ("وليد", "وهبي") is a name.
+    fn waw_word(&self, k: usize) -> bool {
+        let t = self.cx.nt.token_text(k);
+        t.strip_prefix('و')
+            .is_some_and(|rest| rest.chars().count() >= 3)
+            && !self.is(k, GIVEN | SURNAME)
+    }
+
+    /// Whether token `k` reads as a verb in the imperfect: a word on no list that starts with
+    /// ي / ت / ن and a consonant ("يرتبك", "تستضيف"). A transliterated name starts with a long
+    /// vowel after them ("تيلرسون", "ياماموتو"), ends in ة ("تنيرة": no verb does) or is listed.
+    fn verb_like(&self, k: usize) -> bool {
+        if self.flags[k] & (GIVEN | SURNAME | CURATED) != 0 {
+            return false;
+        }
+        let mut chars = self.cx.nt.token_text(k).chars();
+        let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+            return false;
+        };
+        let rest = chars.as_str();
+        matches!(a, 'ي' | 'ت' | 'ن')
+            && !matches!(b, 'ا' | 'و' | 'ي')
+            && rest.chars().count() >= 2
+            && !rest.ends_with('ه')
+    }
+
+    /// Whether token `k` is an initial: one Arabic letter followed by a dot ("ك.").
+    fn initial_at(&self, k: usize) -> bool {
+        let nt = self.cx.nt;
+        let mut chars = nt.token_text(k).chars();
+        self.is_arabic_word(k)
+            && chars.next().is_some()
+            && chars.next().is_none()
+            && k + 1 < self.len()
+            && nt.token_text(k + 1) == "."
+    }
+
+    /// Whether token `k`, a word on no list, reads as a transliterated name: four letters or
+    /// more, two of them long vowels (ا و ي) after the first letter ("بيمان", "جولدشتاين"),
+    /// not a verb and no proclitic with the article.
+    fn foreign_like(&self, k: usize) -> bool {
+        let t = self.cx.nt.token_text(k);
+        self.flags[k] == 0
+            && self.is_arabic_word(k)
+            && !self.has_article(k)
+            && !arabic::starts_with_clitic_article(t)
+            && !self.verb_like(k)
+            && t.chars().count() >= 4
+            && t.chars()
+                .skip(1)
+                .filter(|c| matches!(c, 'ا' | 'و' | 'ي'))
+                .count()
+                >= 2
     }
 }

@@ -32,7 +32,14 @@ pub(super) fn after_titles(
         // complement, up to four words: definite words ("محافظ البنك المركزي", "مستشار الرئيس"),
         // or construct nouns that end in one or in a known entity ("مدير مستشفى الشفاء"). A
         // title with the article ("الرئيس الأسد") is followed by the name itself.
-        let construct = words.is_arabic_word(j - 1) && !words.has_article(j - 1);
+        // "للفنانة" is ل + الفنانة: definite, as "الفنانة".
+        let construct = words.is_arabic_word(j - 1)
+            && !words.has_article(j - 1)
+            && !nt.token_text(j - 1).starts_with("لل");
+        let honorific = cx
+            .patterns
+            .honorifics
+            .contains(&cx.patterns.titles[hit.payload as usize].0);
         let after_title = j;
         let mut complement = 0;
         while j < n {
@@ -113,7 +120,12 @@ pub(super) fn after_titles(
         }
         // "General Hospital", "Secretary General Institute": an organization head in or right
         // after the name words makes them an organization's name, not a person's.
-        if let Some(r) = words.name_forward(j) {
+        // After an honorific ("السيد وضاح الخطيب") the name needs no listed given name.
+        let name = words
+            .name_forward(j)
+            .or_else(|| honorific.then(|| words.honorific_name(j)).flatten())
+            .map(|r| words.name_end(r));
+        if let Some(r) = name {
             if !(r.start..=r.end).any(|k| k < words.len() && words.org_head(k)) {
                 out.push(words.person(r, rule_id, 0.7, role));
             }
