@@ -35,6 +35,8 @@ Exit status 1 if any error is found.  Licence: same as the khabar repository.
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
 import unicodedata
 from collections import defaultdict
@@ -68,6 +70,25 @@ _MAP = {
 for _i in range(10):
     _MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
     _MAP[chr(0x06F0 + _i)] = str(_i)  # Extended (Persian) digits
+
+
+def git(gitdir: Path, *args: str) -> bytes:
+    """The output of `git -C gitdir args...` (the generators read pinned commits of mirrors)."""
+    return subprocess.run(["git", "-C", str(gitdir), *args], check=True,
+                          capture_output=True).stdout
+
+
+def letters(s: str) -> int:
+    """Number of letters in `s`."""
+    return sum(1 for c in s if c.isalpha())
+
+
+def slug(text: str) -> str:
+    """An id slug: ASCII letters and digits of the NFKD form, lowercased, runs of spaces and
+    hyphens as one hyphen."""
+    d = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in d if c.isascii() and (c.isalnum() or c in " -")).lower()
+    return re.sub(r"[\s-]+", "-", s).strip("-")
 
 
 def _is_arabic(ch: str) -> bool:

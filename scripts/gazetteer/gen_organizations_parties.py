@@ -84,14 +84,14 @@ import csv
 import io
 import json
 import re
-import subprocess
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, gazetteer_rows, normalize, tsv_rows  # noqa: E402
+from check_tsv import (  # noqa: E402
+    form_key, gazetteer_rows, git, letters, normalize, slug, tsv_rows,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/organizations_parties.tsv"
@@ -115,21 +115,6 @@ _QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u064B-\u0652\u0670 ]+$")
 _ALIAS_DASH = re.compile(r"\s+[-–—]\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
-
-
-def git(repo: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True,
-                          capture_output=True).stdout
-
-
-def slug(text: str) -> str:
-    d = unicodedata.normalize("NFKD", text.replace("&", " and "))
-    s = "".join(c for c in d if c.isascii() and (c.isalnum() or c in " -")).lower()
-    return re.sub(r"[\s-]+", "-", s).strip("-")
-
-
-def letters(s: str) -> int:
-    return sum(1 for c in s if c.isalpha())
 
 
 def words_of(form: str) -> list[str]:
@@ -415,7 +400,7 @@ def main() -> int:
         name_ar = ar[0] if ar else ""
         variants = en[1:] + ar[1:]
         code = iso2.get(c["country"], "")
-        base = slug(name_en or c["label"]) or c["qid"].lower()
+        base = slug((name_en or c["label"]).replace("&", " and ")) or c["qid"].lower()
         ident = f"org/{base}"
         if ident in used_ids and c["country"]:
             ident = f"org/{base}-{c['country'].lower()}"

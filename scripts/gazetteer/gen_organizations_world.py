@@ -48,14 +48,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, gazetteer_rows, normalize  # noqa: E402
+from check_tsv import form_key, gazetteer_rows, git, letters, normalize, slug  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/organizations_world.tsv"
@@ -81,21 +79,6 @@ _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC = re.compile(r"[\u0621-\u064A]")
 _ABBREV = re.compile(r"(?:^|\s)(?![A-Z]\.(?:[A-Z]\.)+)\S*[A-Za-z]\.(?=\s|$)")
 _TAG = re.compile(r"\s*\[[a-z]{2}\]")
-
-
-def git(gitdir: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(gitdir), *args], check=True,
-                          capture_output=True).stdout
-
-
-def letters(s: str) -> int:
-    return sum(1 for c in s if c.isalpha())
-
-
-def slug(text: str) -> str:
-    d = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in d if c.isascii() and (c.isalnum() or c in " -")).lower()
-    return re.sub(r"[\s-]+", "-", s).strip("-")
 
 
 def dictionary() -> tuple[set[str], set[str]]:

@@ -59,7 +59,6 @@ import csv
 import io
 import json
 import re
-import subprocess
 import sys
 import tomllib
 import unicodedata
@@ -67,7 +66,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, gazetteer_rows, normalize  # noqa: E402
+from check_tsv import form_key, gazetteer_rows, git, letters, normalize, slug  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/people_wikidata.tsv"
@@ -86,21 +85,6 @@ _LATIN = re.compile(r"[A-Za-z]")
 _ARABIC_ONLY = re.compile(r"^[\u0621-\u063A\u0641-\u064A\u064B-\u0652\u0670 \-']+$")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")
 _QID = re.compile(r"^Q[1-9][0-9]{0,11}$")
-
-
-def git(gitdir: Path, *args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(gitdir), *args], check=True,
-                          capture_output=True).stdout
-
-
-def letters(s: str) -> int:
-    return sum(1 for c in s if c.isalpha())
-
-
-def slug(text: str) -> str:
-    d = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in d if c.isascii() and (c.isalnum() or c in " -")).lower()
-    return re.sub(r"[\s-]+", "-", s).strip("-")
 
 
 def english_words() -> set[str]:
