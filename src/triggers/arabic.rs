@@ -10,13 +10,17 @@
 //! punctuation, numbers, listed entities and dates, titles, stop, function and common words. A
 //! given name that is also a common word ("أمل", "نور") starts a name only when a given name or
 //! family name follows it. One word alone is no name here.
+//!
+//! After a person found by any pass, و and a name, or names between commas closed by و and a
+//! name, are more persons ("الوزير X ونادر حمشو": [`coordinated`]).
 
 use std::ops::Range;
 
 use super::words::{
-    Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT, SURNAME, WAW_GIVEN,
+    first_token, last_token, Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT,
+    SURNAME, WAW_GIVEN,
 };
-use crate::entities::Candidate;
+use crate::entities::{Candidate, Referent};
 use crate::model::EntityType as Type;
 use crate::model::EntityType;
 use crate::text::arabic;
@@ -72,6 +76,147 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
     }
 }
 
+/// Persons in coordination with a person found by the passes above ("الوزير X ونادر حمشو", "X،
+/// Y وZ"): after an Arabic person of `out`, و (alone or attached) and a name, or a list of names
+/// between commas that ends in و and a name, is read as more persons: PERSON (0.6). Only persons
+/// start a list; tokens in `taken` are left alone (and the new names are marked taken).
+pub(super) fn coordinated(w: &Words, taken: &mut [bool], out: &mut Vec<Candidate>) {
+    let nt = w.cx.nt;
+    let mut c = 0;
+    while c < out.len() {
+        let person = matches!(out[c].referent, Referent::Unlisted(EntityType::Person, _));
+        let end = last_token(nt, &out[c].norm) + 1;
+        c += 1;
+        if !person || end >= w.len() || !w.is_arabic_word(end - 1) {
+            continue;
+        }
+        // A person found above may close a list ("X، Y وZ" with "Z" read by the structure pass).
+        let person_at = |k: usize| {
+            out.iter().any(|c| {
+                matches!(c.referent, Referent::Unlisted(EntityType::Person, _))
+                    && first_token(nt, &c.norm) == k
+            })
+        };
+        for (r, skip) in w.coordinated_after(end, taken, person_at) {
+            for t in r.clone() {
+                taken[t] = true;
+            }
+            let rule = "grammar:arabic-name-list";
+            out.push(w.candidate(r, skip, EntityType::Person, rule, 0.6, String::new()));
+        }
+    }
+}
+
+impl Words<'_, '_> {
+    /// The names coordinated with a person that ends before token `e`, and the bytes of the
+    /// attached و before each: و and a name ("ونادر حمشو", "و نادر حمشو") and names after commas
+    /// when و and a name close the list ("، Y وZ"). A member that overlaps `taken` ends the list.
+    fn coordinated_after(
+        &self,
+        mut e: usize,
+        taken: &[bool],
+        person_at: impl Fn(usize) -> bool,
+    ) -> Vec<(Range<usize>, usize)> {
+        let nt = self.cx.nt;
+        let n = self.len();
+        let mut found = Vec::new();
+        // Members after a comma not yet followed by a member with و.
+        let mut open = 0;
+        while e < n && found.len() < 8 {
+            let comma = nt.token_text(e) == ",";
+            if comma {
+                e += 1;
+            }
+            if e >= n {
+                break;
+            }
+            // "، وZ": the comma before و is the list's.
+            let (start, waw) = match nt.token_text(e) {
+                "و" => (e + 1, false),
+                t if t.starts_with('و') => (e, true),
+                _ if comma => (e, false),
+                _ => break,
+            };
+            let comma = comma && start == e && !waw;
+            if start < n && taken[start] {
+                // A person found above closes the list.
+                if !comma && person_at(start) {
+                    open = 0;
+                }
+                break;
+            }
+            let Some(r) = self
+                .coordinated_name(start, waw)
+                .filter(|r| !r.clone().any(|k| taken[k]))
+            else {
+                break;
+            };
+            e = r.end;
+            found.push((r, if waw { "و".len() } else { 0 }));
+            open = if comma { open + 1 } else { 0 };
+        }
+        found.truncate(found.len() - open);
+        found
+    }
+
+    /// A name coordinated with a person, starting at token `i` (after its attached و when `waw`):
+    /// its first word is a name word that is no common or function word (a given name may also
+    /// be a common word: "نادر"), no title, link, kinship word, organization head or place noun,
+    /// has no article and reads as no verb; it goes on by the rules of the structure pass for a
+    /// name that starts with a curated given name, and has two words or more.
+    fn coordinated_name(&self, i: usize, waw: bool) -> Option<Range<usize>> {
+        let p = self.cx.patterns;
+        let n = self.len();
+        if i >= n || !self.is_arabic_word(i) || !self.name_word(i) {
+            return None;
+        }
+        let token = self.cx.nt.token_text(i);
+        let (text, bits) = if waw {
+            // "وصول", "وزير": a word listed whole is what it says, not و and a name.
+            if self.flags[i] & !(WAW_GIVEN | SHORT) != 0 {
+                return None;
+            }
+            let text = &token["و".len()..];
+            (text, self.cx.names.of_word(text) | self.flags[i] & SHORT)
+        } else {
+            (token, self.flags[i])
+        };
+        let given = bits & GIVEN != 0;
+        if text.chars().count() < 2
+            || bits & FUNCTION != 0
+            || bits & COMMON != 0 && !given
+            || bits & SHORT != 0 && !given
+            || text.starts_with(arabic::ARTICLE)
+            || !waw && self.has_article(i)
+            || self.common_text(text, bits)
+            || verb_like_text(text, bits)
+            || p.name_links.contains(text) && !p.compound_heads.contains(text)
+            || p.kin.contains(text)
+            || p.org_heads.contains(text)
+            || p.place_prefixes.contains(text)
+        {
+            return None;
+        }
+        // An unlisted first word reads as a transliterated name ("وتيلرسون"): "واستعرض الجانبان"
+        // is "and" and a verb.
+        let compound = p.compound_heads.contains(text);
+        if bits & (GIVEN | SURNAME) == 0 && !compound && !transliterated(text) {
+            return None;
+        }
+        let k = if compound {
+            if i + 1 < n && self.name_word(i + 1) && self.is_arabic_word(i + 1) {
+                i + 2
+            } else {
+                return None;
+            }
+        } else {
+            i + 1
+        };
+        let k = self.name_rest(i, k, true, false, bits & COMMON != 0);
+        (k - i >= 2).then_some(i..k)
+    }
+}
+
 impl Words<'_, '_> {
     /// The Arabic name that starts at token `i`, if one does, and the bytes of the normalized
     /// token before it: a given name with و ("خالد يوسف وأحمد حسن") starts a name after the و,
@@ -115,7 +260,7 @@ impl Words<'_, '_> {
             return None;
         }
         // The first name: a given name, or عبد / أبو and the word after it ("عبد الرحمن").
-        let mut k = if p.compound_heads.contains(text) {
+        let k = if p.compound_heads.contains(text) {
             if i + 1 < n && self.name_word(i + 1) && self.is_arabic_word(i + 1) {
                 i + 2
             } else {
@@ -131,15 +276,45 @@ impl Words<'_, '_> {
         // is followed by listed names, not by any unlisted word.
         // So does one that is the short form of a listed person.
         let weak = k == i + 1 && first(COMMON | SHORT);
-        let mut open = k > i + 1 || first(CURATED);
+        let open = k > i + 1 || first(CURATED);
         // A given name that no common word shares may go on with a word that reads as a
         // transliterated name ("دانييل بيمان").
         let foreign = !waw && k == i + 1 && first(GIVEN) && !first(COMMON | SHORT | FUNCTION);
+        let k = self.name_rest(i, k, open, foreign, weak);
+        // A common word that is a given name ("أمل") starts a name when a listed name, a family
+        // name with the article, or a link and its complement ("أمل أبو زيد") follows.
+        let strong_second = i + 1 < n
+            && (self.is(i + 1, GIVEN | SURNAME)
+                || self.nisba_at(i + 1)
+                || self.initial_at(i + 1) && k >= i + 3
+                || self.has_article(i + 1) && !self.is(i + 1, COMMON)
+                || p.name_links.contains(nt.token_text(i + 1)) && k >= i + 3);
+        if k - i < 2 || weak && !strong_second {
+            return None;
+        }
+        Some((i..k, skip))
+    }
+
+    /// Where the name that starts at token `i` and has read its first word up to token `k` ends,
+    /// by the rules of the structure pass (at most four words): `open` lets it go on with words on
+    /// no list, `foreign` with one word that reads as transliterated; a `weak` first word takes no
+    /// nisba.
+    fn name_rest(
+        &self,
+        i: usize,
+        mut k: usize,
+        mut open: bool,
+        foreign: bool,
+        weak: bool,
+    ) -> usize {
+        let nt = self.cx.nt;
+        let p = self.cx.patterns;
+        let n = self.len();
         while k < n && k - i < 4 {
             let t = nt.token_text(k);
             // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name; "X وآخرون",
             // "X ويجلس": و and a word on no name list is "and" and what follows.
-            if t.starts_with('و') && (self.names_after_waw(k) || self.waw_word(k)) {
+            if self.waw_break(k) {
                 break;
             }
             // "تشارلز ك. بارتلز": an initial (one letter and a dot) inside a name, which then
@@ -196,18 +371,13 @@ impl Words<'_, '_> {
         if !weak && k < n && k - i < 4 && !self.has_article(k - 1) && self.nisba_at(k) {
             k += 1;
         }
-        // A common word that is a given name ("أمل") starts a name when a listed name, a family
-        // name with the article, or a link and its complement ("أمل أبو زيد") follows.
-        let strong_second = i + 1 < n
-            && (self.is(i + 1, GIVEN | SURNAME)
-                || self.nisba_at(i + 1)
-                || self.initial_at(i + 1) && k >= i + 3
-                || self.has_article(i + 1) && !self.is(i + 1, COMMON)
-                || p.name_links.contains(nt.token_text(i + 1)) && k >= i + 3);
-        if k - i < 2 || weak && !strong_second {
-            return None;
-        }
-        Some((i..k, skip))
+        k
+    }
+
+    /// Whether token `k` is و and the next name ("وسليمان") or "and" and what follows ("X
+    /// وآخرون"): a name read forward stops before it.
+    pub(super) fn waw_break(&self, k: usize) -> bool {
+        self.cx.nt.token_text(k).starts_with('و') && (self.names_after_waw(k) || self.waw_word(k))
     }
 
     /// Whether token `k`, which starts with و, is "and" + a given name ("وسليمان").
@@ -317,18 +487,7 @@ impl Words<'_, '_> {
     /// ي / ت / ن and a consonant ("يرتبك", "تستضيف"). A transliterated name starts with a long
     /// vowel after them ("تيلرسون", "ياماموتو"), ends in ة ("تنيرة": no verb does) or is listed.
     fn verb_like(&self, k: usize) -> bool {
-        if self.flags[k] & (GIVEN | SURNAME | CURATED) != 0 {
-            return false;
-        }
-        let mut chars = self.cx.nt.token_text(k).chars();
-        let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
-            return false;
-        };
-        let rest = chars.as_str();
-        matches!(a, 'ي' | 'ت' | 'ن')
-            && !matches!(b, 'ا' | 'و' | 'ي')
-            && rest.chars().count() >= 2
-            && !rest.ends_with('ه')
+        verb_like_text(self.cx.nt.token_text(k), self.flags[k])
     }
 
     /// Whether token `k` is an initial: one Arabic letter followed by a dot ("ك.").
@@ -352,11 +511,34 @@ impl Words<'_, '_> {
             && !self.has_article(k)
             && !arabic::starts_with_clitic_article(t)
             && !self.verb_like(k)
-            && t.chars().count() >= 4
-            && t.chars()
-                .skip(1)
-                .filter(|c| matches!(c, 'ا' | 'و' | 'ي'))
-                .count()
-                >= 2
+            && transliterated(t)
     }
+}
+
+/// [`Words::verb_like`] of a word `text` with the word-list `bits`.
+fn verb_like_text(text: &str, bits: u8) -> bool {
+    if bits & (GIVEN | SURNAME | CURATED) != 0 {
+        return false;
+    }
+    let mut chars = text.chars();
+    let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let rest = chars.as_str();
+    matches!(a, 'ي' | 'ت' | 'ن')
+        && !matches!(b, 'ا' | 'و' | 'ي')
+        && rest.chars().count() >= 2
+        && !rest.ends_with('ه')
+}
+
+/// Whether a word on no list reads as transliterated: four letters or more, two of them long
+/// vowels (ا و ي) after the first ("بيمان", "تيلرسون").
+fn transliterated(text: &str) -> bool {
+    text.chars().count() >= 4
+        && text
+            .chars()
+            .skip(1)
+            .filter(|c| matches!(c, 'ا' | 'و' | 'ي'))
+            .count()
+            >= 2
 }

@@ -9,6 +9,8 @@
 //! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
 //! * **Reporting verb** then an Arabic name that starts with a given name, then what was said:
 //!   "وقال أحمد الحجار إن" → PERSON (0.55).
+//! * **Coordination**: after an Arabic person found by the passes above, و and a name, or names
+//!   between commas closed by و and a name: "الوزير X ونادر حمشو" → PERSON (0.6).
 //! * **Given name** (English) then one to three capitalized words: "Maria Garcia said" → PERSON
 //!   (0.6), unless an organization head word follows ("George Washington University").
 //! * **Organization head** ("وزارة", "وكالة", "معهد") followed by one bare word and/or definite words
@@ -85,7 +87,17 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     }
     // Each needs letters of its script: most fields have none of one of them.
     if cx.nt.scripts.arabic > 0 {
+        let before = out.len();
         arabic::by_structure(&w, &taken, &mut out);
+        for c in &out[before..] {
+            for t in words::token_span(cx.nt, &c.norm) {
+                if let Some(slot) = taken.get_mut(t) {
+                    *slot = true;
+                }
+            }
+        }
+        // "X ونادر حمشو": names in coordination with a person found above.
+        arabic::coordinated(&w, &mut taken, &mut out);
     }
     if cx.nt.scripts.latin > 0 {
         english::capitalized_runs(&w, &taken, &mut out);

@@ -302,11 +302,15 @@ impl Words<'_, '_> {
     /// استيراد, "لمنحه" = ل + منح + ه), or the preposition with the article ("للتنظيم"). Latin
     /// tokens are never (their case decides).
     pub(super) fn arabic_common(&self, i: usize) -> bool {
-        let text = self.cx.nt.token_text(i);
-        if !arabic::starts_arabic(text) || self.is(i, GIVEN | SURNAME | CURATED) {
+        self.common_text(self.cx.nt.token_text(i), self.flags[i])
+    }
+
+    /// [`Words::arabic_common`] of a word `text` with the word-list `bits`.
+    pub(super) fn common_text(&self, text: &str, bits: u8) -> bool {
+        if !arabic::starts_arabic(text) || bits & (GIVEN | SURNAME | CURATED) != 0 {
             return false;
         }
-        if self.is(i, COMMON) || text.starts_with("لل") {
+        if bits & COMMON != 0 || text.starts_with("لل") {
             return true;
         }
         let names = self.cx.names;
@@ -356,6 +360,8 @@ impl Words<'_, '_> {
             && k - j < 4
             && (self.name_word(k) || self.linked_place(k, j))
             && (k == j || !self.arabic_common(k) || compound(k))
+            // "الوزير X ونادر حمشو": و and the next name, or "and" and what follows.
+            && (k == j || !self.waw_break(k))
         {
             k += 1;
             // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"

@@ -74,6 +74,9 @@ struct Row {
     expect: Vec<Want>,
     #[serde(default)]
     absent: Vec<String>,
+    /// Entity types whose mentions must all be among `expect` (no other mention of them).
+    #[serde(default)]
+    only: Vec<String>,
 }
 
 /// An expected mention.
@@ -149,6 +152,25 @@ fn check_row(row: &Row) -> Vec<String> {
                 if !bad.is_empty() {
                     failures.push(format!(
                         "{name}: {:?} (title {:?}) gave {bad:?}",
+                        row.text, row.title
+                    ));
+                }
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    for o in &row.only {
+        match entity_type(name, o) {
+            Ok(ty) => {
+                let extra: Vec<_> = ms
+                    .iter()
+                    .filter(|m| {
+                        m.0 == ty && !row.expect.iter().any(|w| w.r#type == *o && w.text == m.1)
+                    })
+                    .collect();
+                if !extra.is_empty() {
+                    failures.push(format!(
+                        "{name}: {:?} (title {:?}) gave more {o}: {extra:?}",
                         row.text, row.title
                     ));
                 }
