@@ -91,6 +91,20 @@ def slug(text: str) -> str:
     return re.sub(r"[\s-]+", "-", s).strip("-")
 
 
+# Debian hunspell-ar (Ayaspell): Arabic words and stems, for telling names from words.
+AYASPELL = "/usr/share/hunspell/ar.dic"
+
+
+def arabic_stems() -> set[str]:
+    """The normalized words of the Ayaspell dictionary (AYASPELL)."""
+    out = set()
+    for line in Path(AYASPELL).read_text(encoding="utf-8").splitlines()[1:]:
+        w = line.split("/")[0].strip()
+        if w:
+            out.add(normalize(w))
+    return out
+
+
 def _is_arabic(ch: str) -> bool:
     o = ord(ch)
     return (0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F

@@ -90,7 +90,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from check_tsv import (  # noqa: E402
-    form_key, gazetteer_rows, git, letters, normalize, slug, tsv_rows,
+    arabic_stems, form_key, gazetteer_rows, git, letters, normalize, slug, tsv_rows,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,7 +101,6 @@ PF_CSV = "import/wikipedia/wikidata.csv"
 PF_COUNTRIES = "import/essprtv/archive/import-2015/country.csv"
 EP_REPO, EP_COMMIT = "tijmenb/everypolitician-data", "0642e77ac8a13bcd8017b245825c3aba349d3e6a"
 SCOWL = "/usr/share/dict/american-english"  # Debian wamerican
-AYASPELL = "/usr/share/hunspell/ar.dic"  # Debian hunspell-ar
 PRIORITY = "-1"
 HEADER = ["id", "type", "name_en", "name_ar", "variants", "short", "priority", "link", "note",
           "source", "wikidata"]
@@ -138,15 +137,6 @@ def scowl() -> tuple[set[str], set[str]]:
             continue
         (lower if w.islower() else proper).add(normalize(w))
     return lower, proper
-
-
-def arabic_stems() -> set[str]:
-    out = set()
-    for line in Path(AYASPELL).read_text(encoding="utf-8").splitlines()[1:]:
-        w = line.split("/")[0].strip()
-        if w:
-            out.add(normalize(w))
-    return out
 
 
 def clean_en(name: str) -> str:

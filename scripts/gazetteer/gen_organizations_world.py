@@ -53,14 +53,15 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, gazetteer_rows, git, letters, normalize, slug  # noqa: E402
+from check_tsv import (  # noqa: E402
+    arabic_stems, form_key, gazetteer_rows, git, letters, normalize, slug,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/organizations_world.tsv"
 OF_REPO, OF_COMMIT = "openfootball/clubs", "ae3800227c449447b3a337fc0aac79a8f02f4c8b"
 UNI_REPO, UNI_COMMIT = "Hipo/university-domains-list", "bb07faf064e1c68be9b26fb71de31f01e361f974"
 SCOWL = "/usr/share/dict/american-english"  # Debian wamerican
-AYASPELL = "/usr/share/hunspell/ar.dic"  # Debian hunspell-ar
 # Below the other generated lists (-1: people_wikidata.tsv, and organizations_wikidata.tsv of
 # gen_organizations.py), so a form this file shares with one of them can never tie with it,
 # whichever generator ran last.
@@ -91,15 +92,6 @@ def dictionary() -> tuple[set[str], set[str]]:
             if w[0].islower():
                 common.add(normalize(w))
     return every, common
-
-
-def arabic_stems() -> set[str]:
-    out = set()
-    for line in Path(AYASPELL).read_text(encoding="utf-8").splitlines()[1:]:
-        w = line.split("/")[0].strip()
-        if w:
-            out.add(normalize(w))
-    return out
 
 
 def existing() -> tuple[set[str], set[str]]:

@@ -66,7 +66,9 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_tsv import form_key, gazetteer_rows, git, letters, normalize, slug  # noqa: E402
+from check_tsv import (  # noqa: E402
+    arabic_stems, form_key, gazetteer_rows, git, letters, normalize, slug,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "rules/gazetteer/people_wikidata.tsv"
@@ -76,7 +78,6 @@ LATER = ROOT / "rules/gazetteer/organizations_world.tsv"
 EP_REPO = "tijmenb/everypolitician-data"
 EP_COMMIT = "0642e77ac8a13bcd8017b245825c3aba349d3e6a"
 SCOWL = "/usr/share/dict/american-english"  # Debian wamerican
-AYASPELL = "/usr/share/hunspell/ar.dic"  # Debian hunspell-ar
 PRIORITY = "-1"
 HEADER = ["id", "type", "name_en", "name_ar", "variants", "short", "priority", "link", "note",
           "source", "wikidata"]
@@ -92,15 +93,6 @@ def english_words() -> set[str]:
     out = set()
     for w in Path(SCOWL).read_text(encoding="utf-8").splitlines():
         if w and w[0].islower() and "'" not in w:
-            out.add(normalize(w))
-    return out
-
-
-def arabic_stems() -> set[str]:
-    out = set()
-    for line in Path(AYASPELL).read_text(encoding="utf-8").splitlines()[1:]:
-        w = line.split("/")[0].strip()
-        if w:
             out.add(normalize(w))
     return out
 
