@@ -23,7 +23,10 @@ pub(super) fn after_titles(
     let nt = cx.nt;
     let n = nt.tokens.len();
     let words = w;
-    for hit in cx.title_hits {
+    for (h, hit) in cx.title_hits.iter().enumerate() {
+        if w.title_in_name[h] {
+            continue;
+        }
         let rule_id = &cx.patterns.titles[hit.payload as usize].1;
         let mut j = last_token(nt, &hit.norm) + 1;
         let mut role_end = hit.norm.end;
@@ -140,7 +143,10 @@ pub(super) fn apposition(w: &Words, out: &mut Vec<Candidate>) {
     let words = w;
     // Apposition: name words, a comma, then a title ("Jane Doe, a spokeswoman for": an English
     // article may stand before the title).
-    for hit in cx.title_hits {
+    for (h, hit) in cx.title_hits.iter().enumerate() {
+        if w.title_in_name[h] {
+            continue;
+        }
         let mut first = first_token(nt, &hit.norm);
         if first >= 3 && cx.patterns.articles.contains(nt.token_text(first - 1)) {
             first -= 1;

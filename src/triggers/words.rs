@@ -122,6 +122,9 @@ pub(super) struct Words<'a, 'b> {
     pub types: Vec<EntityType>,
     /// Token → index of the title hit that covers it.
     pub title_at: Vec<Option<usize>>,
+    /// Title hit → whether it is a family name instead: a capitalized one-word title right after
+    /// a capitalized given name ("Ben Player", "Douglas Cardinal").
+    pub title_in_name: Vec<bool>,
     /// Token → its word-list bits (0 for punctuation and numbers), with [`SHORT`] for the short
     /// form of a listed entity.
     pub flags: Vec<u8>,
@@ -143,20 +146,44 @@ impl<'a, 'b> Words<'a, 'b> {
                 }
             }
         }
-        let mut title_at: Vec<Option<usize>> = vec![None; n];
-        for (h, hit) in cx.title_hits.iter().enumerate() {
-            for t in token_span(nt, &hit.norm) {
-                if let Some(slot) = title_at.get_mut(t) {
-                    *slot = Some(h);
-                }
-            }
-        }
         let mut flags: Vec<u8> = (0..n)
             .map(|i| match nt.tokens[i].kind {
                 TokenKind::Word => cx.names.of_word(nt.token_text(i)),
                 _ => 0,
             })
             .collect();
+        let capitalized_latin = |i: usize| {
+            nt.tokens[i].kind == TokenKind::Word
+                && cx.orig[nt.tokens[i].orig.clone()]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() && c.is_ascii())
+        };
+        let title_in_name: Vec<bool> = cx
+            .title_hits
+            .iter()
+            .map(|hit| {
+                let span = token_span(nt, &hit.norm);
+                let i = span.start;
+                span.len() == 1
+                    && i > 0
+                    && capitalized_latin(i)
+                    && capitalized_latin(i - 1)
+                    && flags[i - 1] & GIVEN != 0
+                    && cover[i - 1].is_none()
+            })
+            .collect();
+        let mut title_at: Vec<Option<usize>> = vec![None; n];
+        for (h, hit) in cx.title_hits.iter().enumerate() {
+            if title_in_name[h] {
+                continue;
+            }
+            for t in token_span(nt, &hit.norm) {
+                if let Some(slot) = title_at.get_mut(t) {
+                    *slot = Some(h);
+                }
+            }
+        }
         for h in cx.short_hits {
             for t in token_span(nt, &h.norm) {
                 if let Some(f) = flags.get_mut(t) {
@@ -169,6 +196,7 @@ impl<'a, 'b> Words<'a, 'b> {
             cover,
             types: gaz.iter().map(|(_, t)| *t).collect(),
             title_at,
+            title_in_name,
             flags,
         }
     }
