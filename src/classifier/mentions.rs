@@ -73,9 +73,11 @@ pub(super) fn resolve(
             matches!(
                 m.entity_type(type_of),
                 EntityType::Norp | EntityType::Location
-            )
+            ) || &*m.rule_id == triggers::ACRONYM_RULE
         },
         |m, s| match m.entity_type(type_of) {
+            // "BMC said" after "Brightwater Mining Corporation (BMC)": the defined acronym.
+            _ if &*m.rule_id == triggers::ACRONYM_RULE => true,
             // "وأضاف السوداني" (the prime minister), not "الجيش السوداني".
             EntityType::Norp => s.over_adjective,
             // "برشلونة" in a story that names "نادي برشلونة": the club.

@@ -29,6 +29,9 @@ pub struct Patterns {
     pub team_links: HashSet<String>,
     /// Plural event words that are no team nickname ("Olympics", "Games").
     pub events: HashSet<String>,
+    /// Abbreviations of common nouns, units and the like ("CEO", "DNA", "SUV"): an unlisted
+    /// all-capitals word that is one of these is no organization.
+    pub not_acronyms: HashSet<String>,
     /// Words never part of a name.
     pub stopwords: HashSet<String>,
     /// Arabic given names: an unlisted Arabic name may end in a word with the article only when
@@ -182,6 +185,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
             "team_cues",
             "team_links",
             "events",
+            "not_acronyms",
         ],
         errors,
     );
@@ -215,6 +219,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.team_cues = set(&mut org, "team_cues");
     p.team_links = set(&mut org, "team_links");
     p.events = set(&mut org, "events");
+    p.not_acronyms = set(&mut org, "not_acronyms");
     p.org_connectors = set(&mut org, "connectors");
     p.place_heads = set(&mut location, "heads");
     p.place_prefixes = set(&mut location, "prefixes");
@@ -245,6 +250,7 @@ impl Patterns {
             ("organization.team_cues", &self.team_cues),
             ("organization.team_links", &self.team_links),
             ("organization.events", &self.events),
+            ("organization.not_acronyms", &self.not_acronyms),
             ("organization.connectors", &self.org_connectors),
             ("location.heads", &self.place_heads),
             ("location.prefixes", &self.place_prefixes),

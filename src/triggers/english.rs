@@ -57,14 +57,32 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
         }
         let run = w.run_from(i, taken);
         let next = run.end.max(i + 1);
-        let mut r = run;
+        let mut r = run.clone();
         if w.sentence_start(r.start)
             && w.is(r.start, FUNCTION | COMMON)
             && !w.is(r.start, GIVEN | SURNAME)
         {
             r.start += 1;
         }
-        if r.start < r.end && w.place_run(&r) {
+        if w.ampersand_name(&run) {
+            out.push(w.candidate(
+                run,
+                0,
+                EntityType::Organization,
+                "grammar:english-ampersand",
+                0.55,
+                String::new(),
+            ));
+        } else if run.len() == 1 && w.acronym(run.start) {
+            out.push(w.candidate(
+                run,
+                0,
+                EntityType::Organization,
+                super::ACRONYM_RULE,
+                0.5,
+                String::new(),
+            ));
+        } else if r.start < r.end && w.place_run(&r) {
             out.push(w.candidate(
                 r,
                 0,
@@ -97,6 +115,52 @@ impl Words<'_, '_> {
                 .is_some_and(char::is_alphabetic)
     }
 
+    /// Whether token `i` is an acronym that names an organization: three to six capital letters
+    /// ("NAACP"), no common or function word in capitals ("THE"), no name, no Roman numeral
+    /// ("XIV"), no listed abbreviation of a common noun ("CEO"), not next to a number ("120
+    /// MPH"), and in a line of running text (not an all-capitals headline or notice).
+    pub(super) fn acronym(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        let orig = &self.cx.orig[nt.tokens[i].orig.clone()];
+        let number = |k: usize| k < self.len() && nt.tokens[k].kind == TokenKind::Number;
+        (3..=6).contains(&orig.len())
+            && orig.bytes().all(|b| b.is_ascii_uppercase())
+            && !orig.bytes().all(|b| b"IVXLCDM".contains(&b))
+            && !self.is(i, FUNCTION | COMMON | GIVEN | SURNAME)
+            && !self.cx.patterns.not_acronyms.contains(nt.token_text(i))
+            && !(i > 0 && number(i - 1) || number(i + 1))
+            && self.running_text(i)
+    }
+
+    /// Whether a run joins names with "&" ("Procter & Gamble", "Barnes & Noble"): a firm's
+    /// name. Each "&" stands between words of two letters or more ("R&D", "Q&A" are no names).
+    fn ampersand_name(&self, r: &Range<usize>) -> bool {
+        let nt = self.cx.nt;
+        let long = |k: usize| nt.token_text(k).chars().count() >= 2;
+        let mut amps = r.clone().filter(|&k| nt.token_text(k) == "&").peekable();
+        amps.peek().is_some() && amps.all(|k| k > r.start && long(k - 1) && long(k + 1))
+    }
+
+    /// Whether the line of token `i` is running text: within 80 characters either side (on its
+    /// line), it has more lowercase than uppercase letters.
+    fn running_text(&self, i: usize) -> bool {
+        let orig = self.cx.orig;
+        let span = &self.cx.nt.tokens[i].orig;
+        let before = orig[..span.start]
+            .chars()
+            .rev()
+            .take(80)
+            .take_while(|&c| c != '\n');
+        let after = orig[span.end..].chars().take(80).take_while(|&c| c != '\n');
+        let (lower, upper) = before.chain(after).fold((0, 0), |(l, u), c| {
+            (
+                l + usize::from(c.is_lowercase()),
+                u + usize::from(c.is_uppercase()),
+            )
+        });
+        lower > upper
+    }
+
     /// Whether tokens `i`, `i + 1` are an initial: one capital letter and a full stop ("J.").
     fn initial(&self, i: usize) -> bool {
         let nt = self.cx.nt;
@@ -120,7 +184,7 @@ impl Words<'_, '_> {
                 k += 1;
                 end = k;
             } else if k > i
-                && (nt.token_text(k) == "-"
+                && (matches!(nt.token_text(k), "-" | "&")
                     || self.cx.patterns.particles.contains(nt.token_text(k)))
                 && free(k + 1)
                 && self.cap_word(k + 1)

@@ -36,6 +36,11 @@ use crate::rules::Patterns;
 use crate::text::{arabic as ortho, NormText};
 
 pub(crate) use words::NameWords;
+
+/// The rule of an unlisted all-capitals word read as an organization ("NAACP"). Such a mention
+/// gives way to the same word defined as an acronym of a name in the document ("Brightwater
+/// Mining Corporation (BMC)").
+pub(crate) const ACRONYM_RULE: &str = "grammar:english-acronym";
 use words::Words;
 
 /// Input of the trigger pass over one field.

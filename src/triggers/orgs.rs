@@ -140,7 +140,23 @@ impl Words<'_, '_> {
         };
         let standalone = self.cx.patterns.org_standalone.contains(nt.token_text(i));
         let mut a = i;
-        while a > 0 && i - a < 4 && (cap(a - 1) || covered(a - 1)) {
+        // A company form of three letters or fewer, or abbreviated, may stand after a comma:
+        // "Acme Widgets, Inc.", "Benton, Ltd".
+        let company_form = abbreviated || nt.token_text(i).chars().count() <= 3;
+        if company_form && i >= 2 && nt.token_text(i - 1) == "," && cap(i - 2) {
+            a = i - 1;
+        }
+        let before = a;
+        while a > 0 && before - a < 4 && (cap(a - 1) || covered(a - 1)) {
+            a -= 1;
+        }
+        // An ordinal starts a unit's name: "82nd Airborne Division", "65th Air Division".
+        let ordinal = |k: usize| {
+            let t = nt.token_text(k);
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && matches!(&t[digits..], "st" | "nd" | "rd" | "th" | "d")
+        };
+        if a > 0 && a < i && ordinal(a - 1) {
             a -= 1;
         }
         // Before a standalone head only a listed place or organization belongs to the name
@@ -172,6 +188,13 @@ impl Words<'_, '_> {
                 && (cap(b + 1) || covered(b + 1))
             {
                 b += 2;
+            } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
+                && b + 2 < n
+                && self.cx.patterns.articles.contains(nt.token_text(b + 1))
+                && (cap(b + 2) || covered(b + 2))
+            {
+                // "Army of the Potomac", "Bank of the West"
+                b += 3;
             } else {
                 break;
             }
