@@ -63,6 +63,8 @@ pub struct Patterns {
     pub place_heads: HashSet<String>,
     /// First words of English place names ("Lake", "Mount").
     pub place_prefixes: HashSet<String>,
+    /// Prepositions after which an unlisted capitalized run is a place ("in", "near").
+    pub place_prepositions: HashSet<String>,
     /// English function words, for language detection.
     pub function_words: HashSet<String>,
     /// English articles ("a", "the"), allowed between a name and its title in apposition.
@@ -189,7 +191,12 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
         ],
         errors,
     );
-    let mut location = take("location", raw.location, &["heads", "prefixes"], errors);
+    let mut location = take(
+        "location",
+        raw.location,
+        &["heads", "prefixes", "prepositions"],
+        errors,
+    );
     let mut language = take(
         "language",
         raw.language,
@@ -223,6 +230,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.org_connectors = set(&mut org, "connectors");
     p.place_heads = set(&mut location, "heads");
     p.place_prefixes = set(&mut location, "prefixes");
+    p.place_prepositions = set(&mut location, "prepositions");
     p.function_words = set(&mut language, "function_words");
     p.articles = set(&mut language, "articles");
     p.not_names = by_language(path, src, raw.not_names, errors);
@@ -254,6 +262,7 @@ impl Patterns {
             ("organization.connectors", &self.org_connectors),
             ("location.heads", &self.place_heads),
             ("location.prefixes", &self.place_prefixes),
+            ("location.prepositions", &self.place_prepositions),
             ("language.function_words", &self.function_words),
             ("language.articles", &self.articles),
             ("stopwords", &self.stopwords),

@@ -82,7 +82,7 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
                 0.5,
                 String::new(),
             ));
-        } else if r.start < r.end && w.place_run(&r) {
+        } else if r.start < r.end && (w.place_run(&r) || w.after_place_preposition(&r)) {
             out.push(w.candidate(
                 r,
                 0,
@@ -222,6 +222,26 @@ impl Words<'_, '_> {
         r.len() >= 2
             && !r.clone().any(|k| p.org_heads.contains(text(k)))
             && (p.place_heads.contains(text(r.end - 1)) || p.place_prefixes.contains(text(r.start)))
+    }
+
+    /// Whether a run of one to three words right after a lowercase place preposition ("in",
+    /// "near") reads as a place: none of its words is a given name, common or function word,
+    /// organization head, title or person cue.
+    fn after_place_preposition(&self, r: &Range<usize>) -> bool {
+        let nt = self.cx.nt;
+        let p = self.cx.patterns;
+        let text = |k: usize| nt.token_text(k);
+        r.start > 0
+            && r.len() <= 3
+            && p.place_prepositions.contains(text(r.start - 1))
+            && !self.capitalized(r.start - 1)
+            && r.clone().all(|k| {
+                nt.tokens[k].kind == TokenKind::Word
+                    && text(k).chars().count() > 1
+                    && !self.is(k, GIVEN | COMMON | FUNCTION)
+                    && !p.org_heads.contains(text(k))
+            })
+            && self.person_run(r).is_none()
     }
 
     /// The confidence of a capitalized run read as a person, if it is one.
