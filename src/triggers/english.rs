@@ -255,6 +255,22 @@ impl Words<'_, '_> {
             })
             .collect();
         let (&first, &last) = (words.first()?, words.last()?);
+        let speech = |k: usize| k < self.len() && p.speech_verbs.contains(nt.token_text(k));
+        // One word next to a reporting verb: "Halvorsen said", "said Halvorsen." A word in
+        // capitals is left to the acronym rule.
+        if r.len() == 1 && words.len() == 1 {
+            let text = &self.cx.orig[nt.tokens[first].orig.clone()];
+            let clause_end = |k: usize| {
+                k >= self.len() || matches!(nt.token_text(k), "." | "," | ";" | "!" | "?")
+            };
+            let one = text.chars().count() >= 3
+                && !text.chars().all(char::is_uppercase)
+                && !self.is(first, COMMON | FUNCTION)
+                && !p.org_heads.contains(nt.token_text(first))
+                && !p.place_heads.contains(nt.token_text(first))
+                && (speech(r.end) || r.start > 0 && speech(r.start - 1) && clause_end(r.end));
+            return one.then_some(0.5);
+        }
         if !(2..=4).contains(&words.len())
             || r.clone().any(|k| p.place_heads.contains(nt.token_text(k)))
             || r.clone().any(|k| {
@@ -272,7 +288,6 @@ impl Words<'_, '_> {
             if family {
                 return Some(0.55);
             }
-            let speech = |k: usize| k < self.len() && p.speech_verbs.contains(nt.token_text(k));
             if speech(r.end) || r.start > 0 && speech(r.start - 1) {
                 return Some(0.55);
             }
