@@ -63,6 +63,9 @@ pub struct Patterns {
     pub place_heads: HashSet<String>,
     /// First words of English place names ("Lake", "Mount").
     pub place_prefixes: HashSet<String>,
+    /// Compass and position words that make a listed place part of a larger one ("West" +
+    /// Jersey, "Southern" + Sudan).
+    pub place_directions: HashSet<String>,
     /// Prepositions after which an unlisted capitalized run is a place ("in", "near").
     pub place_prepositions: HashSet<String>,
     /// English function words, for language detection.
@@ -194,7 +197,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     let mut location = take(
         "location",
         raw.location,
-        &["heads", "prefixes", "prepositions"],
+        &["heads", "prefixes", "prepositions", "directions"],
         errors,
     );
     let mut language = take(
@@ -231,6 +234,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.place_heads = set(&mut location, "heads");
     p.place_prefixes = set(&mut location, "prefixes");
     p.place_prepositions = set(&mut location, "prepositions");
+    p.place_directions = set(&mut location, "directions");
     p.function_words = set(&mut language, "function_words");
     p.articles = set(&mut language, "articles");
     p.not_names = by_language(path, src, raw.not_names, errors);
@@ -263,6 +267,7 @@ impl Patterns {
             ("location.heads", &self.place_heads),
             ("location.prefixes", &self.place_prefixes),
             ("location.prepositions", &self.place_prepositions),
+            ("location.directions", &self.place_directions),
             ("language.function_words", &self.function_words),
             ("language.articles", &self.articles),
             ("stopwords", &self.stopwords),

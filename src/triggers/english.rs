@@ -98,6 +98,54 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
     }
 }
 
+/// A listed place with a capitalized compass word or place prefix before it ("West Jersey",
+/// "Lake Geneva") or a place head after it ("Reading Road"): the whole is one place (LOCATION,
+/// 0.6, `grammar:english-place`). Its tokens become `taken`.
+pub(super) fn extended_places(w: &Words, taken: &mut [bool], out: &mut Vec<Candidate>) {
+    let nt = w.cx.nt;
+    let p = w.cx.patterns;
+    let n = w.len();
+    let free_cap = |k: usize, taken: &[bool]| !taken[k] && w.cap_word(k);
+    let mut i = 0;
+    while i < n {
+        let Some(e) = w.cover[i].filter(|&e| w.types[e] == EntityType::Location) else {
+            i += 1;
+            continue;
+        };
+        let mut end = i;
+        while end < n && w.cover[end] == Some(e) {
+            end += 1;
+        }
+        let before = |k: usize| {
+            p.place_directions.contains(nt.token_text(k))
+                || p.place_prefixes.contains(nt.token_text(k))
+        };
+        let start = if i > 0 && free_cap(i - 1, taken) && before(i - 1) {
+            i - 1
+        } else {
+            i
+        };
+        let stop = if end < n && free_cap(end, taken) && p.place_heads.contains(nt.token_text(end))
+        {
+            end + 1
+        } else {
+            end
+        };
+        if start < i || stop > end {
+            taken[start..stop].fill(true);
+            out.push(w.candidate(
+                start..stop,
+                0,
+                EntityType::Location,
+                "grammar:english-place",
+                0.6,
+                String::new(),
+            ));
+        }
+        i = end;
+    }
+}
+
 impl Words<'_, '_> {
     /// Whether token `i` is a capitalized Latin word that no entity, date or title covers.
     fn cap_word(&self, i: usize) -> bool {

@@ -105,6 +105,7 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
         arabic::coordinated(&w, &mut taken, &mut out);
     }
     if cx.nt.scripts.latin > 0 {
+        english::extended_places(&w, &mut taken, &mut out);
         english::capitalized_runs(&w, &taken, &mut out);
     }
     out

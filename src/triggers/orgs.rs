@@ -188,12 +188,13 @@ impl Words<'_, '_> {
                 && (cap(b + 1) || covered(b + 1))
             {
                 b += 2;
-            } else if self.cx.patterns.org_connectors.contains(nt.token_text(b))
+            } else if b == i + 1
+                && self.cx.patterns.org_connectors.contains(nt.token_text(b))
                 && b + 2 < n
                 && self.cx.patterns.articles.contains(nt.token_text(b + 1))
                 && (cap(b + 2) || covered(b + 2))
             {
-                // "Army of the Potomac", "Bank of the West"
+                // "Army of the Potomac", "Bank of the West": right after the head only
                 b += 3;
             } else {
                 break;
