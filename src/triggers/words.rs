@@ -422,9 +422,30 @@ impl Words<'_, '_> {
     }
 
     pub(super) fn name_backward(&self, last: usize) -> Option<Range<usize>> {
+        let nt = self.cx.nt;
+        // An English initial ("James W. Hoyt") is part of the name.
+        let initial = |k: usize| {
+            k >= 2
+                && nt.token_text(k - 1) == "."
+                && self.cover[k - 2].is_none()
+                && self.capitalized(k - 2)
+                && nt.token_text(k - 2).len() == 1
+                && nt
+                    .token_text(k - 2)
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic())
+        };
         let mut k = last + 1;
-        while k > 0 && last + 1 - k < 4 && self.name_word(k - 1) {
-            k -= 1;
+        let mut words = 0;
+        while k > 0 && words < 4 {
+            if self.name_word(k - 1) {
+                k -= 1;
+            } else if k <= last && initial(k) && k >= 3 && self.name_word(k - 3) {
+                k -= 2;
+            } else {
+                break;
+            }
+            words += 1;
         }
         (k <= last && self.name_ok(&(k..last + 1))).then_some(k..last + 1)
     }
