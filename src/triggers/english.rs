@@ -177,6 +177,8 @@ impl Words<'_, '_> {
             && !self.is(i, FUNCTION | COMMON | GIVEN | SURNAME)
             && !self.cx.patterns.not_acronyms.contains(nt.token_text(i))
             && !(i > 0 && number(i - 1) || number(i + 1))
+            // "ITAR-Tass": part of a hyphenated name.
+            && !(i > 0 && nt.token_text(i - 1) == "-" || i + 1 < self.len() && nt.token_text(i + 1) == "-")
             && self.running_text(i)
     }
 
@@ -186,7 +188,22 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         let long = |k: usize| nt.token_text(k).chars().count() >= 2;
         let mut amps = r.clone().filter(|&k| nt.token_text(k) == "&").peekable();
-        amps.peek().is_some() && amps.all(|k| k > r.start && long(k - 1) && long(k + 1))
+        amps.peek().is_some()
+            && amps.all(|k| k > r.start && long(k - 1) && self.ampersand(k).is_some_and(long))
+    }
+
+    /// If token `k` is an ampersand, "&" or as HTML escapes it in feeds ("&amp;"), the token
+    /// after it.
+    fn ampersand(&self, k: usize) -> Option<usize> {
+        let nt = self.cx.nt;
+        let text = |k: usize| (k < self.len()).then(|| nt.token_text(k));
+        (text(k)? == "&").then(|| {
+            if text(k + 1) == Some("amp") && text(k + 2) == Some(";") {
+                k + 3
+            } else {
+                k + 1
+            }
+        })
     }
 
     /// Whether the line of token `i` is running text: within 80 characters either side (on its
@@ -232,7 +249,13 @@ impl Words<'_, '_> {
                 k += 1;
                 end = k;
             } else if k > i
-                && (matches!(nt.token_text(k), "-" | "&")
+                && self
+                    .ampersand(k)
+                    .is_some_and(|next| free(next) && self.cap_word(next))
+            {
+                k = self.ampersand(k).unwrap_or(k + 1);
+            } else if k > i
+                && (nt.token_text(k) == "-"
                     || self.cx.patterns.particles.contains(nt.token_text(k)))
                 && free(k + 1)
                 && self.cap_word(k + 1)
