@@ -31,8 +31,9 @@ pub(super) fn resolve(
     reference: Option<jiff::civil::Date>,
 ) -> Vec<Candidate> {
     let mut accepted: Vec<Candidate> = Vec::new();
+    let named = named_with_short_forms(fields);
     for f in fields.iter() {
-        accepted.extend(field_candidates(c, f, reference));
+        accepted.extend(field_candidates(c, f, reference, &named));
     }
     c.shared.resolve(
         &c.rules,
@@ -91,11 +92,28 @@ pub(super) fn resolve(
     accepted
 }
 
-/// Gazetteer, date and trigger candidates of one field, overlaps resolved.
+/// The entities (by index) that some field of the document names by a full form, when any field
+/// has a short-form hit (else empty): a short form means its entity only where the entity is
+/// named (propagation links it then), so only there does it keep the name grammar from reading a
+/// new name ("نجيب" is the short form of نجيب ميقاتي; "نجيب X" in a story that never names him
+/// is just a name).
+fn named_with_short_forms(fields: &Fields) -> HashSet<u32> {
+    if fields.iter().all(|f| f.hits[Group::Shorts].is_empty()) {
+        return HashSet::default();
+    }
+    fields
+        .iter()
+        .flat_map(|f| f.hits[Group::Names].iter().map(|h| h.payload))
+        .collect()
+}
+
+/// Gazetteer, date and trigger candidates of one field, overlaps resolved. `named`: see
+/// [`named_with_short_forms`].
 fn field_candidates(
     c: &Classifier,
     f: &FieldText,
     reference: Option<jiff::civil::Date>,
+    named: &HashSet<u32>,
 ) -> Vec<Candidate> {
     let mut cands: Vec<Candidate> = f.hits[Group::Names]
         .iter()
@@ -143,6 +161,12 @@ fn field_candidates(
             (m, t)
         })
         .collect();
+    // Short forms of entities the document names (see above).
+    let shorts: Vec<crate::matcher::Hit> = f.hits[Group::Shorts]
+        .iter()
+        .filter(|h| named.contains(&h.payload))
+        .cloned()
+        .collect();
     let cx = triggers::Context {
         nt: &f.nt,
         orig: f.orig,
@@ -153,7 +177,7 @@ fn field_candidates(
         head_hits: &f.hits[Group::Heads],
         speech_hits: &f.hits[Group::Speech],
         given_hits: &f.hits[Group::Given],
-        short_hits: &f.hits[Group::Shorts],
+        short_hits: &shorts,
         names: &c.names,
     };
     let found = triggers::find(&cx, &mut typed);

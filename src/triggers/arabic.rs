@@ -17,8 +17,8 @@
 use std::ops::Range;
 
 use super::words::{
-    first_token, last_token, Words, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN, SHORT,
-    SURNAME, WAW_GIVEN,
+    first_token, last_token, Words, CLITIC_GIVEN, COMMON, COMPOUND_HEAD, CURATED, FUNCTION, GIVEN,
+    SHORT, SURNAME,
 };
 use crate::entities::{Candidate, Referent};
 use crate::model::EntityType as Type;
@@ -59,6 +59,11 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
             // "قرية أبو غوش", "مخيم أبو X": after a place-type noun the name is the place's.
             Some((r, _)) if w.after_place_prefix(r.start) => i = r.end,
             Some((r, skip)) if !r.clone().any(|k| taken[k]) => {
+                let r = if skip == 0 {
+                    w.extend_back(r, taken)
+                } else {
+                    r
+                };
                 let confidence = if r.len() >= 3 { 0.65 } else { 0.6 };
                 let c = w.candidate(
                     r.clone(),
@@ -73,6 +78,112 @@ pub(super) fn by_structure(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) 
             }
             _ => i += 1,
         }
+    }
+}
+
+/// The most words an Arabic name read by the grammar has ("عطا الله عبد الرحيم حسن الخطيب").
+const MAX_NAME_WORDS: usize = 6;
+
+impl Words<'_, '_> {
+    /// A name found by its structure, extended back over the listed given or family name before
+    /// it ("سلوى عبد الرحيم حماد", "عطا الله عبد الرحيم حماد": the name starts at عبد, the first
+    /// name before it): the word is on the name lists and no common or function word, has no
+    /// article, is no verb, and follows no title (the title pass decides there). A name of two
+    /// words ("عطا الله") comes along when its second word is الله / الدين.
+    fn extend_back(&self, r: Range<usize>, taken: &[bool]) -> Range<usize> {
+        let p = self.cx.patterns;
+        let listed = |k: usize| {
+            !taken[k]
+                && self.is_arabic_word(k)
+                && self.name_word(k)
+                && !self.has_article(k)
+                && self.is(k, GIVEN | SURNAME)
+                && !self.is(k, COMMON | FUNCTION | SHORT)
+                && !self.verb_like(k)
+                && !self.line_break_before(k + 1)
+                && (k == 0 || self.title_at[k - 1].is_none() && !self.after_place_prefix(k))
+        };
+        let i = r.start;
+        let start = if i >= 1 && listed(i - 1) {
+            i - 1
+        } else if i >= 2
+            && !taken[i - 1]
+            && p.compound_tails.contains(self.cx.nt.token_text(i - 1))
+            && listed(i - 2)
+        {
+            i - 2
+        } else {
+            i
+        };
+        if r.end - start > MAX_NAME_WORDS {
+            return r;
+        }
+        start..r.end
+    }
+
+    /// Whether a line break stands between token `k - 1` and token `k`.
+    fn line_break_before(&self, k: usize) -> bool {
+        let nt = self.cx.nt;
+        k > 0 && k < nt.tokens.len() && {
+            let gap = nt.tokens[k - 1].orig.end..nt.tokens[k].orig.start;
+            self.cx.orig[gap].contains('\n')
+        }
+    }
+}
+
+/// Speaker labels of dialogue, interviews and scripts: at the start of a sentence (the start of
+/// the field, after . ! ? or a line break), one name word and a colon ("سامر: لا أعرف"), or the
+/// kunya أم / أبو and a name word ("أم سامر: ..."): PERSON (0.6). The word has no article and is
+/// a listed given or family name and no link word ("أبو:" alone is nobody's name); a common word
+/// only when it is also a given name ("كريم"), a function word only when it is a curated given
+/// name. Tokens in `taken` are left alone.
+pub(super) fn speaker_labels(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) {
+    let nt = w.cx.nt;
+    for colon in 1..w.len() {
+        if nt.token_text(colon) != ":" {
+            continue;
+        }
+        let i = colon - 1;
+        let kunya = i >= 1
+            && matches!(nt.token_text(i - 1), "ام" | "ابو")
+            && w.is_arabic_word(i - 1)
+            && w.cover[i - 1].is_none()
+            && w.title_at[i - 1].is_none();
+        let start = if kunya { i - 1 } else { i };
+        if !taken[start..colon].contains(&true) && w.line_start(start) && w.label_name(i) {
+            let rule = "grammar:arabic-speaker";
+            out.push(w.person(start..colon, rule, 0.6, String::new()));
+        }
+    }
+}
+
+impl Words<'_, '_> {
+    /// Whether token `i` starts a sentence: the first token, or after . ! ? (؟ folds to ?) or a
+    /// line break.
+    fn line_start(&self, i: usize) -> bool {
+        let nt = self.cx.nt;
+        i == 0
+            || matches!(nt.token_text(i - 1), "." | "!" | "?")
+            || self.cx.orig[nt.tokens[i - 1].orig.end..nt.tokens[i].orig.start].contains('\n')
+    }
+
+    /// Whether token `i` names a speaker alone (see [`speaker_labels`]).
+    fn label_name(&self, i: usize) -> bool {
+        let b = self.flags[i];
+        self.is_arabic_word(i)
+            && self.cover[i].is_none()
+            && self.title_at[i].is_none()
+            && !self.has_article(i)
+            && self.cx.nt.token_text(i).chars().count() >= 3
+            && b & (GIVEN | SURNAME) != 0
+            && b & COMPOUND_HEAD == 0
+            && !self
+                .cx
+                .patterns
+                .name_links
+                .contains(self.cx.nt.token_text(i))
+            && (b & COMMON == 0 || b & GIVEN != 0)
+            && (b & FUNCTION == 0 || b & CURATED != 0)
     }
 }
 
@@ -173,7 +284,7 @@ impl Words<'_, '_> {
         let token = self.cx.nt.token_text(i);
         let (text, bits) = if waw {
             // "وصول", "وزير": a word listed whole is what it says, not و and a name.
-            if self.flags[i] & !(WAW_GIVEN | SHORT) != 0 {
+            if self.flags[i] & !(CLITIC_GIVEN | SHORT) != 0 {
                 return None;
             }
             let text = &token["و".len()..];
@@ -219,14 +330,15 @@ impl Words<'_, '_> {
 
 impl Words<'_, '_> {
     /// The Arabic name that starts at token `i`, if one does, and the bytes of the normalized
-    /// token before it: a given name with و ("خالد يوسف وأحمد حسن") starts a name after the و,
-    /// which stays out of the span.
+    /// token before it: a given name with و ("خالد يوسف وأحمد حسن") or ل ("رسالة لأحمد حسن")
+    /// starts a name after the proclitic, which stays out of the span.
     fn arabic_name_at(&self, i: usize) -> Option<(Range<usize>, usize)> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
-        // Only a given name, عبد / أبو, or و and a given name start a name: the cheap test first.
-        let waw = !self.is(i, GIVEN) && self.names_after_waw(i);
+        // Only a given name, عبد / أبو, or و / ل and a given name start a name: the cheap test
+        // first. ("waw" below stands for either proclitic: both are one letter of two bytes.)
+        let waw = !self.is(i, GIVEN) && self.clitic_given(i);
         if !self.is(i, GIVEN | COMPOUND_HEAD) && !waw {
             return None;
         }
@@ -310,11 +422,15 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
-        while k < n && k - i < 4 {
+        // Four name words at most, a compound ("عبد العزيز", "عطا الله", "بن حمد") counting as
+        // one, and six words in all: "حسن مصطفى عبد العزيز الخطيب".
+        let mut compounds = usize::from(k == i + 2);
+        while k < n && k - i < (4 + compounds).min(MAX_NAME_WORDS) {
             let t = nt.token_text(k);
             // "نجيب جرجورة وسليمان أبو العز": a name word with و starts another name; "X وآخرون",
-            // "X ويجلس": و and a word on no name list is "and" and what follows.
-            if self.waw_break(k) {
+            // "X ويجلس": و and a word on no name list is "and" and what follows. A name never
+            // runs on over a line break.
+            if self.waw_break(k) || self.line_break_before(k) {
                 break;
             }
             // "تشارلز ك. بارتلز": an initial (one letter and a dot) inside a name, which then
@@ -334,15 +450,19 @@ impl Words<'_, '_> {
             // "عطا الله", "نور الدين": the second half of a compound continues the name.
             if p.compound_tails.contains(t) {
                 k += 1;
+                compounds += 1;
                 continue;
             }
             if p.name_links.contains(t) {
                 // بن / أبو / آل + its complement, which may carry the article: "أبو العز".
-                if k + 1 < n
+                if k + 2 <= MAX_NAME_WORDS + i
+                    && k + 1 < n
                     && self.is_arabic_word(k + 1)
+                    && !self.line_break_before(k + 1)
                     && (self.name_word(k + 1) || self.linked_place(k + 1, i))
                 {
                     k += 2;
+                    compounds += 1;
                     continue;
                 }
                 break;
@@ -351,6 +471,12 @@ impl Words<'_, '_> {
                 break;
             }
             let listed = self.is(k, GIVEN | SURNAME);
+            // "نجيب قرداحي بالوفد": ب or ل with the article is a preposition and what follows,
+            // never the next word of a name, even when the word is on no list (a transliterated
+            // name may start with وال / فال: "والتر").
+            if !listed && (t.starts_with("بال") || t.starts_with("لل")) {
+                break;
+            }
             if self.has_article(k) {
                 // A family name or nisba ends the name; a common word does not belong to it.
                 if listed || !self.is(k, COMMON) {
@@ -368,7 +494,12 @@ impl Words<'_, '_> {
             }
         }
         // "محمود المصري": a nationality adjective after a name is a family name (nisba).
-        if !weak && k < n && k - i < 4 && !self.has_article(k - 1) && self.nisba_at(k) {
+        if !weak
+            && k < n
+            && k - i < (4 + compounds).min(MAX_NAME_WORDS)
+            && !self.has_article(k - 1)
+            && self.nisba_at(k)
+        {
             k += 1;
         }
         k
@@ -377,12 +508,12 @@ impl Words<'_, '_> {
     /// Whether token `k` is و and the next name ("وسليمان") or "and" and what follows ("X
     /// وآخرون"): a name read forward stops before it.
     pub(super) fn waw_break(&self, k: usize) -> bool {
-        self.cx.nt.token_text(k).starts_with('و') && (self.names_after_waw(k) || self.waw_word(k))
+        self.cx.nt.token_text(k).starts_with('و') && (self.clitic_given(k) || self.waw_word(k))
     }
 
-    /// Whether token `k`, which starts with و, is "and" + a given name ("وسليمان").
-    fn names_after_waw(&self, k: usize) -> bool {
-        self.is(k, WAW_GIVEN)
+    /// Whether token `k` is و or ل and a given name ("وسليمان", "لسليمان").
+    fn clitic_given(&self, k: usize) -> bool {
+        self.is(k, CLITIC_GIVEN)
     }
 }
 
@@ -390,13 +521,31 @@ impl Words<'_, '_> {
     /// The name after an honorific ("السيد", "الدكتور": `honorifics` in patterns.toml) at token
     /// `j`, when the title pass reads none: its first word is any name word that is no common
     /// word, it ends at a family name with the article ("السيد وضاح الخطيب"), and one word is a
-    /// name ("الدكتور قسيس", "الدكتور الخليدي": see below).
+    /// name ("الدكتور قسيس", "الدكتور الخليدي": see below). A given name that is also a common or
+    /// function word starts the name when a family name with the article follows it ("الحاج أمين
+    /// الخطيب").
     pub(super) fn honorific_name(&self, j: usize) -> Option<Range<usize>> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let n = self.len();
-        if j >= n || !self.is_arabic_word(j) || !self.name_word(j) || self.arabic_common(j) {
+        if j >= n || !self.is_arabic_word(j) {
             return None;
+        }
+        if !self.name_word(j) || self.arabic_common(j) {
+            // "الحاج أمين الخطيب": a given name that is also a common or function word, then a
+            // family name with the article.
+            let given = self.is(j, GIVEN)
+                && self.cover[j].is_none()
+                && self.title_at[j].is_none()
+                && !self.has_article(j)
+                && !self.stop(nt.token_text(j));
+            let family = j + 1 < n
+                && self.is_arabic_word(j + 1)
+                && self.name_word(j + 1)
+                && self.has_article(j + 1)
+                && !self.is(j + 1, COMMON)
+                && !self.line_break_before(j + 1);
+            return (given && family).then_some(j..j + 2);
         }
         let mut k = j + 1;
         let mut ended = self.has_article(j);

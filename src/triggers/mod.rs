@@ -9,6 +9,8 @@
 //! * **Kinship word** then a name: "ابنته كيم جو آه" → PERSON (0.65).
 //! * **Reporting verb** then an Arabic name that starts with a given name, then what was said:
 //!   "وقال أحمد الحجار إن" → PERSON (0.55).
+//! * **Speaker label**: at the start of a sentence, an Arabic given or family name and a colon
+//!   ("سامر: لا أعرف"), or أم / أبو and a name ("أم سامر:") → PERSON (0.6).
 //! * **Coordination**: after an Arabic person found by the passes above, و and a name, or names
 //!   between commas closed by و and a name: "الوزير X ونادر حمشو" → PERSON (0.6).
 //! * **Given name** (English) then one to three capitalized words: "Maria Garcia said" → PERSON
@@ -63,8 +65,8 @@ pub struct Context<'a> {
     pub speech_hits: &'a [Hit],
     /// Latin given name hits (`patterns.given_names`).
     pub given_hits: &'a [Hit],
-    /// Short form hits of listed entities (`short`): such a word is no new given name ("كيم" is
-    /// the short form of كيم جونغ أون and propagation links it).
+    /// Short form hits (`short`) of listed entities that the document names: such a word is no
+    /// new given name ("كيم" is the short form of كيم جونغ أون and propagation links it).
     pub short_hits: &'a [Hit],
     /// The word lists of the name grammar.
     pub names: &'a NameWords,
@@ -83,24 +85,25 @@ pub fn find(cx: &Context, gaz: &mut [(Candidate, EntityType)]) -> Vec<Candidate>
     orgs::from_heads(&w, &is_kin, &mut out);
     // Names read from their structure alone, where no pass above found anything.
     let mut taken = vec![false; w.len()];
-    for c in &out {
-        for t in words::token_span(cx.nt, &c.norm) {
-            if let Some(slot) = taken.get_mut(t) {
-                *slot = true;
-            }
-        }
-    }
-    // Each needs letters of its script: most fields have none of one of them.
-    if cx.nt.scripts.arabic > 0 {
-        let before = out.len();
-        arabic::by_structure(&w, &taken, &mut out);
-        for c in &out[before..] {
+    let mark = |taken: &mut [bool], found: &[Candidate]| {
+        for c in found {
             for t in words::token_span(cx.nt, &c.norm) {
                 if let Some(slot) = taken.get_mut(t) {
                     *slot = true;
                 }
             }
         }
+    };
+    mark(&mut taken, &out);
+    // Each needs letters of its script: most fields have none of one of them.
+    if cx.nt.scripts.arabic > 0 {
+        // "سامر: ...": the speaker of a line of dialogue.
+        let before = out.len();
+        arabic::speaker_labels(&w, &taken, &mut out);
+        mark(&mut taken, &out[before..]);
+        let before = out.len();
+        arabic::by_structure(&w, &taken, &mut out);
+        mark(&mut taken, &out[before..]);
         // "X ونادر حمشو": names in coordination with a person found above.
         arabic::coordinated(&w, &mut taken, &mut out);
     }

@@ -26,13 +26,14 @@ pub(super) const COMMON: u8 = 8;
 pub(super) const CURATED: u8 = 16;
 /// A word that starts a compound name (`patterns.toml` `compound_heads`: عبد، أبو).
 pub(super) const COMPOUND_HEAD: u8 = 64;
-/// و + a given name of three letters or more ("وسليمان"): "and" before a name.
-pub(super) const WAW_GIVEN: u8 = 128;
+/// و or ل + a given name of three letters or more ("وسليمان", "لسليمان"): "and" or "to" before
+/// a name.
+pub(super) const CLITIC_GIVEN: u8 = 128;
 /// The bits that say what a word starts rather than what it is.
-const STARTS: u8 = COMPOUND_HEAD | WAW_GIVEN;
+const STARTS: u8 = COMPOUND_HEAD | CLITIC_GIVEN;
 
 /// The word lists of the name grammar as one table: normalized word → its bits (`GIVEN`,
-/// `SURNAME`, `FUNCTION`, `COMMON`, ..., and `WAW_GIVEN` for و + a given name), so a token is
+/// `SURNAME`, `FUNCTION`, `COMMON`, ..., and `CLITIC_GIVEN` for و / ل + a given name), so a token is
 /// looked up once.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct NameWords {
@@ -57,13 +58,17 @@ impl NameWords {
                 *flags.entry(word.as_str().into()).or_default() |= bit;
             }
         }
-        let waw_given: Vec<Box<str>> = flags
-            .iter()
-            .filter(|(word, bits)| *bits & GIVEN != 0 && word.chars().count() >= 3)
-            .map(|(word, _)| format!("و{word}").into())
-            .collect();
-        for word in waw_given {
-            *flags.entry(word).or_default() |= WAW_GIVEN;
+        let mut clitic_given: Vec<Box<str>> = Vec::new();
+        for (word, bits) in &flags {
+            if *bits & GIVEN != 0 && word.chars().count() >= 3 {
+                clitic_given.push(format!("و{word}").into());
+                if arabic::starts_arabic(word) {
+                    clitic_given.push(format!("ل{word}").into());
+                }
+            }
+        }
+        for word in clitic_given {
+            *flags.entry(word).or_default() |= CLITIC_GIVEN;
         }
         NameWords { flags }
     }
@@ -384,14 +389,19 @@ impl Words<'_, '_> {
                     .contains(self.cx.nt.token_text(k))
         };
         let mut k = j;
+        // Four words, a compound ("عبد الهادي", "عطا الله") counting as one, six in all.
+        let mut compounds = 0;
         while k < n
-            && k - j < 4
+            && k - j < (4 + compounds).min(6)
             && (self.name_word(k) || self.linked_place(k, j))
             && (k == j || !self.arabic_common(k) || compound(k))
             // "الوزير X ونادر حمشو": و and the next name, or "and" and what follows.
             && (k == j || !self.waw_break(k))
         {
             k += 1;
+            if k - 1 > j && compound(k - 1) {
+                compounds += 1;
+            }
             // A family name or nisba with the article ends an Arabic name: "أحمد الحجار الوضع"
             // is a name and what follows it.
             if k - 1 > j
