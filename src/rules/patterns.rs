@@ -55,6 +55,8 @@ pub struct Patterns {
     pub compound_tails: HashSet<String>,
     /// What follows a name after a reporting verb ("ان", ":", ","): the name is the speaker.
     pub said: HashSet<String>,
+    /// Endings of Latin-script family names ("ov", "escu", "idze"), normalized.
+    pub surname_endings: Vec<String>,
     /// Lowercase particles inside personal names ("van", "de", "bin").
     pub particles: HashSet<String>,
     /// Lowercase words inside English organization names ("of", "for").
@@ -176,6 +178,7 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
             "compound_tails",
             "said",
             "particles",
+            "surname_endings",
         ],
         errors,
     );
@@ -223,6 +226,10 @@ pub fn parse_patterns(file: &RuleFile, src: &str, errors: &mut Vec<RuleError>) -
     p.compound_tails = set(&mut person, "compound_tails");
     p.said = set(&mut person, "said");
     p.particles = set(&mut person, "particles");
+    p.surname_endings = list(&mut person, "surname_endings")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
     p.org_heads = set(&mut org, "heads");
     p.org_generic = set(&mut org, "generic");
     p.org_standalone = set(&mut org, "standalone");
@@ -277,6 +284,7 @@ impl Patterns {
             .map(|(name, set)| (name, set.len()))
             .chain([
                 ("person.titles", self.titles.len()),
+                ("person.surname_endings", self.surname_endings.len()),
                 ("not_names", self.not_names.len()),
             ])
             .map(|(name, n)| (format!("patterns.toml:{name}"), n))

@@ -192,6 +192,31 @@ impl Words<'_, '_> {
             && amps.all(|k| k > r.start && long(k - 1) && self.ampersand(k).is_some_and(long))
     }
 
+    /// Whether token `k` is a word of six letters or more with a family-name ending
+    /// (`surname_endings.en`: "Zyuganov", "Popescu").
+    fn surname_ending(&self, k: usize) -> bool {
+        let text = self.cx.nt.token_text(k);
+        text.chars().count() >= 6
+            && self
+                .cx
+                .patterns
+                .surname_endings
+                .iter()
+                .any(|e| text.ends_with(e.as_str()))
+    }
+
+    /// Whether token `k` is an apostrophe between a one-letter capital ("O", "D") and a
+    /// capitalized word: the inside of "O'Neill".
+    fn o_apostrophe(&self, k: usize) -> bool {
+        let nt = self.cx.nt;
+        k > 0
+            && k + 1 < self.len()
+            && matches!(nt.token_text(k), "'" | "\u{2019}")
+            && nt.token_text(k - 1).chars().count() == 1
+            && self.cap_word(k - 1)
+            && self.cap_word(k + 1)
+    }
+
     /// If token `k` is an ampersand, "&" or as HTML escapes it in feeds ("&amp;"), the token
     /// after it.
     fn ampersand(&self, k: usize) -> Option<usize> {
@@ -248,6 +273,9 @@ impl Words<'_, '_> {
             } else if self.cap_word(k) {
                 k += 1;
                 end = k;
+            } else if self.o_apostrophe(k) && free(k + 1) {
+                // "O'Neill", "D'Amato": the letter, the apostrophe and the name are one word.
+                k += 1;
             } else if k > i
                 && self
                     .ampersand(k)
@@ -329,7 +357,7 @@ impl Words<'_, '_> {
         let speech = |k: usize| k < self.len() && p.speech_verbs.contains(nt.token_text(k));
         // One word next to a reporting verb: "Halvorsen said", "said Halvorsen." A word in
         // capitals is left to the acronym rule.
-        if r.len() == 1 && words.len() == 1 {
+        if words.len() == 1 && (r.len() == 1 || r.len() == 3 && self.o_apostrophe(r.start + 1)) {
             let text = &self.cx.orig[nt.tokens[first].orig.clone()];
             let clause_end = |k: usize| {
                 k >= self.len() || matches!(nt.token_text(k), "." | "," | ";" | "!" | "?")
@@ -351,7 +379,8 @@ impl Words<'_, '_> {
         {
             return None;
         }
-        let family = self.is(last, SURNAME) && !self.is(last, COMMON);
+        let family = !self.is(last, COMMON)
+            && (self.is(last, SURNAME) || words.len() <= 3 && self.surname_ending(last));
         if self.is(first, GIVEN) && (!self.is(first, COMMON | FUNCTION) || family) {
             return Some(0.6);
         }
