@@ -64,35 +64,30 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
         {
             r.start += 1;
         }
-        if w.ampersand_name(&run) {
-            out.push(w.candidate(
-                run,
-                0,
-                EntityType::Organization,
-                "grammar:english-ampersand",
-                0.55,
-                String::new(),
-            ));
+        // What the run is, by its strongest cue: "&" (a firm), capitals (an acronym), a place
+        // head or prefix, a person's cue, then a place preposition before it.
+        let found = if w.ampersand_name(&run) {
+            Some((EntityType::Organization, "grammar:english-ampersand", 0.55))
         } else if run.len() == 1 && w.acronym(run.start) {
-            out.push(w.candidate(
-                run,
-                0,
-                EntityType::Organization,
-                super::ACRONYM_RULE,
-                0.5,
-                String::new(),
-            ));
-        } else if r.start < r.end && (w.place_run(&r) || w.after_place_preposition(&r)) {
-            out.push(w.candidate(
-                r,
-                0,
-                EntityType::Location,
-                "grammar:english-place",
-                0.55,
-                String::new(),
-            ));
-        } else if let Some(confidence) = (r.start < r.end).then(|| w.person_run(&r)).flatten() {
-            out.push(w.person(r, "grammar:english-name", confidence, String::new()));
+            Some((EntityType::Organization, super::ACRONYM_RULE, 0.5))
+        } else if r.is_empty() {
+            None
+        } else if w.place_run(&r) {
+            Some((EntityType::Location, "grammar:english-place", 0.55))
+        } else if let Some(confidence) = w.person_run(&r) {
+            Some((EntityType::Person, "grammar:english-name", confidence))
+        } else if w.after_place_preposition(&r) {
+            Some((EntityType::Location, "grammar:english-place", 0.55))
+        } else {
+            None
+        };
+        if let Some((ty, rule_id, confidence)) = found {
+            let span = if ty == EntityType::Organization {
+                run
+            } else {
+                r
+            };
+            out.push(w.candidate(span, 0, ty, rule_id, confidence, String::new()));
         }
         i = next;
     }
@@ -324,8 +319,8 @@ impl Words<'_, '_> {
     }
 
     /// Whether a run of one to three words right after a lowercase place preposition ("in",
-    /// "near") reads as a place: none of its words is a given name, common or function word,
-    /// organization head, title or person cue.
+    /// "near") reads as a place: none of its words is a given name, common or function word or
+    /// organization head (the caller has ruled out a person's cue).
     fn after_place_preposition(&self, r: &Range<usize>) -> bool {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
@@ -340,7 +335,6 @@ impl Words<'_, '_> {
                     && !self.is(k, GIVEN | COMMON | FUNCTION)
                     && !p.org_heads.contains(text(k))
             })
-            && self.person_run(r).is_none()
     }
 
     /// The confidence of a capitalized run read as a person, if it is one.
