@@ -37,7 +37,8 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Runs `f` with mimalloc (the binary's allocator) returning freed memory to the OS at once
 /// rather than 10 ms later. Compiling the rules frees and allocates a few hundred MB within a
 /// second; with the delay the freed pages stayed resident, and the peak of a start was about
-/// 395 MB instead of 315 MB, of a hot reload 533 MB (docs/performance.md). Other threads go on
+/// 395 MB instead of 315 MB (a hot reload, with the old rules live, peaks at 440–530 MB either
+/// way; docs/performance.md). Other threads go on
 /// serving meanwhile, purging at once too, which costs them a little time and no memory.
 /// `MIMALLOC_PURGE_DELAY` in the environment wins. Under another allocator (tests, examples)
 /// the option is set and unused.

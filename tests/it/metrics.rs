@@ -85,13 +85,15 @@ impl Served {
             .collect()
     }
 
-    /// Scrapes until `ok` holds (at most 10 s: the gauges are sampled once a second).
+    /// Scrapes until `ok` holds (at most 30 s: the gauges are sampled once a second, and a
+    /// reload compiles the rules, about 2 s alone and several times that when the tests share
+    /// two busy cores).
     async fn scrape_until(
         &self,
         what: &str,
         ok: impl Fn(&BTreeMap<String, f64>) -> bool,
     ) -> BTreeMap<String, f64> {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let m = self.scrape();
             if ok(&m) {
