@@ -16,6 +16,8 @@
 
 use std::ops::Range;
 
+use rustc_hash::FxHashSet;
+
 use super::words::{Words, COMMON, FUNCTION, GIVEN, SURNAME};
 use crate::entities::Candidate;
 use crate::model::EntityType;
@@ -49,6 +51,7 @@ pub(super) fn given_names(w: &Words, out: &mut Vec<Candidate>) {
 /// name, else 0.55). Tokens in `taken` are left alone.
 pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidate>) {
     let n = w.len();
+    let run_ends = std::cell::OnceCell::new();
     let mut i = 0;
     while i < n {
         if taken[i] || !w.cap_word(i) {
@@ -74,7 +77,7 @@ pub(super) fn capitalized_runs(w: &Words, taken: &[bool], out: &mut Vec<Candidat
             None
         } else if w.place_run(&r) {
             Some((EntityType::Location, "grammar:english-place", 0.55))
-        } else if let Some(confidence) = w.person_run(&r) {
+        } else if let Some(confidence) = w.person_run(&r, &run_ends) {
             Some((EntityType::Person, "grammar:english-name", confidence))
         } else if w.after_place_preposition(&r) {
             Some((EntityType::Location, "grammar:english-place", 0.55))
@@ -185,6 +188,15 @@ impl Words<'_, '_> {
         let mut amps = r.clone().filter(|&k| nt.token_text(k) == "&").peekable();
         amps.peek().is_some()
             && amps.all(|k| k > r.start && long(k - 1) && self.ampersand(k).is_some_and(long))
+    }
+
+    /// The words that end a pair of capitalized Latin words in the field ("Foner" of "Eric
+    /// Foner"): a surname said alone next to a reporting verb was introduced so ("Foner said").
+    fn capitalized_pair_ends(&self) -> FxHashSet<&str> {
+        (1..self.len())
+            .filter(|&k| self.cap_word(k) && self.cap_word(k - 1) && !self.sentence_start(k))
+            .map(|k| self.cx.nt.token_text(k))
+            .collect()
     }
 
     /// Whether token `k` is a word of six letters or more with a family-name ending
@@ -338,7 +350,11 @@ impl Words<'_, '_> {
     }
 
     /// The confidence of a capitalized run read as a person, if it is one.
-    fn person_run(&self, r: &Range<usize>) -> Option<f64> {
+    fn person_run<'t>(
+        &'t self,
+        r: &Range<usize>,
+        run_ends: &std::cell::OnceCell<FxHashSet<&'t str>>,
+    ) -> Option<f64> {
         let nt = self.cx.nt;
         let p = self.cx.patterns;
         let words: Vec<usize> = r
@@ -361,6 +377,11 @@ impl Words<'_, '_> {
                 && !self.is(first, COMMON | FUNCTION)
                 && !p.org_heads.contains(nt.token_text(first))
                 && !p.place_heads.contains(nt.token_text(first))
+                && (self.is(first, SURNAME | GIVEN)
+                    || self.surname_ending(first)
+                    || run_ends
+                        .get_or_init(|| self.capitalized_pair_ends())
+                        .contains(nt.token_text(first)))
                 && (speech(r.end) || r.start > 0 && speech(r.start - 1) && clause_end(r.end));
             return one.then_some(0.5);
         }
