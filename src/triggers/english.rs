@@ -218,7 +218,8 @@ impl Words<'_, '_> {
         let nt = self.cx.nt;
         k > 0
             && k + 1 < self.len()
-            && matches!(nt.token_text(k), "'" | "\u{2019}")
+            // Normalization folds ’ and the like to '.
+            && nt.token_text(k) == "'"
             && nt.token_text(k - 1).chars().count() == 1
             && self.cap_word(k - 1)
             && self.cap_word(k + 1)
@@ -283,12 +284,12 @@ impl Words<'_, '_> {
             } else if self.o_apostrophe(k) && free(k + 1) {
                 // "O'Neill", "D'Amato": the letter, the apostrophe and the name are one word.
                 k += 1;
-            } else if k > i
-                && self
-                    .ampersand(k)
-                    .is_some_and(|next| free(next) && self.cap_word(next))
+            } else if let Some(next) = (k > i)
+                .then(|| self.ampersand(k))
+                .flatten()
+                .filter(|&next| free(next) && self.cap_word(next))
             {
-                k = self.ampersand(k).unwrap_or(k + 1);
+                k = next;
             } else if k > i
                 && (nt.token_text(k) == "-"
                     || self.cx.patterns.particles.contains(nt.token_text(k)))
